@@ -1,0 +1,100 @@
+"""Settings: every environment variable the pipeline reads, in one frozen object.
+
+Data flow: .env + process environment -> get_settings() -> Settings (read once, lazily, cached).
+Run standalone: python -c "from lake.settings import get_settings; print(get_settings())"
+
+Nothing reads os.environ at import time; tests build Settings with from_env({...}).
+Which variables a stage *requires* depends on the stage, so each stage calls
+settings.require(...) for its own names, and one SettingsError lists every missing one.
+Secrets are kept out of repr() so a settings object can be logged safely.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field, fields
+from typing import Mapping
+
+
+class SettingsError(Exception):
+    """Configuration is missing or invalid (entry points exit 2 on it)."""
+
+
+SECRET_NAMES = (
+    "DATABASE_URL", "PGPASSWORD", "ADLS_CONNECTION_STRING", "ADLS_ACCOUNT_KEY", "ADLS_SAS_TOKEN",
+    "PIPEDRIVE_API_TOKEN", "ZENDESK_API_TOKEN", "ZENDESK_OAUTH_TOKEN",
+)
+
+
+def _secret():
+    return field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None = _secret()
+    lake_backend: str = "local"
+    lake_root: str = "./data/lake"
+    adls_connection_string: str | None = _secret()
+    adls_account_url: str | None = None
+    adls_account_key: str | None = _secret()
+    adls_sas_token: str | None = _secret()
+    adls_container: str = "datalake"
+    pipedrive_api_token: str | None = _secret()
+    pipedrive_company_domain: str | None = None
+    pipedrive_base_url: str | None = None
+    pipedrive_scopes: str | None = None
+    zendesk_subdomain: str | None = None
+    zendesk_base_url: str | None = None
+    zendesk_email: str | None = None
+    zendesk_api_token: str | None = _secret()
+    zendesk_oauth_token: str | None = _secret()
+    embedded_pg_dir: str = "./data/pg"
+    log_dir: str = "./logs"
+    pgpassword: str | None = _secret()
+    environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> "Settings":
+        values = {}
+        for f in fields(cls):
+            if f.name == "environ":
+                continue
+            raw = env.get(f.name.upper())
+            if raw is not None and raw.strip() != "":
+                values[f.name] = raw.strip()
+        settings = cls(environ=dict(env), **values)
+        if settings.lake_backend not in ("local", "adls"):
+            raise SettingsError(f"LAKE_BACKEND must be 'local' or 'adls', not {settings.lake_backend!r}")
+        return settings
+
+    def require(self, *names: str) -> None:
+        """Fail with one message naming every missing variable (names as in .env)."""
+        missing = [n for n in names if getattr(self, n.lower()) in (None, "")]
+        if missing:
+            raise SettingsError("missing required settings: " + ", ".join(missing)
+                                + " (set them in the environment or .env; see .env.example)")
+
+    def require_one_of(self, *groups: tuple[str, ...]) -> None:
+        """At least one group of names must be complete, e.g. (("A",), ("B", "C"))."""
+        if any(all(getattr(self, n.lower()) for n in g) for g in groups):
+            return
+        options = " or ".join("+".join(g) for g in groups)
+        raise SettingsError(f"missing required settings: need {options} (see .env.example)")
+
+    def secrets(self) -> list[str]:
+        """Every configured secret value, for the log redaction filter."""
+        values = [getattr(self, n.lower()) for n in SECRET_NAMES]
+        return [v for v in values if v and len(v) >= 4]
+
+    def has_pg_env(self) -> bool:
+        return any(k in self.environ for k in ("PGHOST", "PGDATABASE", "PGSERVICE"))
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Read .env (without overriding the real environment) and the environment, once."""
+    from dotenv import dotenv_values
+    env = {k: v for k, v in dotenv_values(".env").items() if v is not None}
+    env.update(os.environ)
+    return Settings.from_env(env)
