@@ -82,9 +82,18 @@ class Settings:
         options = " or ".join("+".join(g) for g in groups)
         raise SettingsError(f"missing required settings: need {options} (see .env.example)")
 
+    def scoped(self, name: str, scope: str) -> str | None:
+        """A per-scope value: NAME for the 'default' scope, NAME__<SCOPE> (e.g.
+        PIPEDRIVE_API_TOKEN__ACME) for any other, so one .env can serve several tenants."""
+        if scope == "default":
+            return getattr(self, name.lower())
+        value = self.environ.get(f"{name}__{scope.upper()}", "").strip()
+        return value or None
+
     def secrets(self) -> list[str]:
-        """Every configured secret value, for the log redaction filter."""
+        """Every configured secret value (scoped ones too), for the log redaction filter."""
         values = [getattr(self, n.lower()) for n in SECRET_NAMES]
+        values += [v for k, v in self.environ.items() if k.split("__")[0] in SECRET_NAMES]
         return [v for v in values if v and len(v) >= 4]
 
     def has_pg_env(self) -> bool:

@@ -1,0 +1,69 @@
+"""Logging for entry points: one file under logs/ plus the console, with every secret redacted.
+
+Data flow: entry point main() -> setup_logging(name) -> root logger handlers (file + console).
+Run standalone: python -c "from lake.logs import setup_logging; setup_logging('demo')"
+
+Only entry points call setup_logging; library modules just use logging.getLogger(__name__).
+The redaction filter sits on the handlers, so records from any library (requests, azure, urllib3)
+are scrubbed too, including exception text, which is where tokens usually leak.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import sys
+from pathlib import Path
+from typing import Iterable
+
+from lake.settings import Settings, get_settings
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+REDACTED = "***"
+
+
+class RedactSecrets(logging.Filter):
+    def __init__(self, secrets: Iterable[str]):
+        super().__init__()
+        # Longest first, so a secret that contains another is removed whole.
+        values = sorted({s for s in secrets if s}, key=len, reverse=True)
+        self._pattern = re.compile("|".join(re.escape(v) for v in values)) if values else None
+
+    def redact(self, text: str) -> str:
+        return self._pattern.sub(REDACTED, text) if self._pattern else text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self._pattern is None:
+            return True
+        record.msg = self.redact(record.getMessage())
+        record.args = ()
+        if record.exc_info:
+            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+
+def setup_logging(name: str, settings: Settings | None = None, *, level: int = logging.INFO,
+                  log_file: str | None = None) -> Path:
+    """Configure the root logger for one entry point; returns the log file path."""
+    settings = settings or get_settings()
+    path = Path(log_file) if log_file else Path(settings.log_dir) / f"{name}_{dt.date.today():%Y-%m-%d}.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    redact = RedactSecrets(settings.secrets())
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_datalake", False):
+            root.removeHandler(handler)
+            handler.close()
+    for handler in (logging.FileHandler(path, encoding="utf-8"), logging.StreamHandler(sys.stderr)):
+        handler._datalake = True
+        handler.setFormatter(logging.Formatter(FORMAT))
+        handler.addFilter(redact)
+        root.addHandler(handler)
+    root.setLevel(level)
+    # urllib3 logs full URLs at DEBUG; keep it at WARNING even when we run verbose.
+    logging.getLogger("urllib3").setLevel(logging.WARNING)
+    logging.getLogger("azure").setLevel(logging.WARNING)
+    return path
