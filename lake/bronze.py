@@ -85,7 +85,9 @@ class RunWriter:
             digest.update(chunk)
         tmp.seek(0)
         path = f"{self.run_dir}part-{len(self.parts):05d}.jsonl.gz"
-        if not self.store.put_if_absent(path, tmp):
+        if not self.store.put_if_absent(path, tmp) and _sha256(self.store, path) != digest.hexdigest():
+            # A False with our own bytes there is a retried create that had succeeded; anything else
+            # is another writer's object, which we must never overwrite.
             raise FileExistsError(f"bronze part already exists, refusing to overwrite: {path}")
         tmp.close()
         self.parts.append({"path": path, "rows": self._part_rows, "bytes": size, "sha256": digest.hexdigest()})
@@ -118,6 +120,14 @@ class RunWriter:
             self._gz.close()
             self._tmp.close()
             self._gz = None
+
+
+def _sha256(store: Store, path: str) -> str:
+    digest = hashlib.sha256()
+    with store.open(path) as f:
+        for chunk in iter(lambda: f.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def iso(ts: dt.datetime) -> str:

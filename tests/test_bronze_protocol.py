@@ -109,3 +109,19 @@ def test_an_existing_part_is_never_overwritten(tmp_path):
     except FileExistsError:
         pass
     assert (tmp_path / path).read_bytes() == before
+
+
+class RetriedCreateStore(LocalStore):
+    """A create whose first attempt succeeded but whose answer was lost: the retry sees 'exists'."""
+
+    def put_if_absent(self, path, data):
+        super().put_if_absent(path, data)
+        return False
+
+
+def test_a_retried_create_of_our_own_bytes_counts_as_written(tmp_path):
+    store = RetriedCreateStore(tmp_path)
+    w = RunWriter(store, "pipedrive", "default", "deals", started_at=T0, extractor_version="t")
+    w.write({"id": 1})
+    w._flush_part()
+    assert w.parts[0]["rows"] == 1
