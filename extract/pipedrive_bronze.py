@@ -76,7 +76,7 @@ def run(settings: Settings, *, scope_names: list[str] | None = None, entity_name
     store = open_store(settings)
     results = []
     for scope, session in sessions.items():
-        started_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        started_at = dt.datetime.now(dt.timezone.utc)
         for entity in entities:
             result = extract_entity(store=store, session=session, source=SOURCE, scope=scope, entity=entity,
                                     window_params=window_params, started_at=started_at, version=VERSION,
