@@ -14,6 +14,7 @@ CREATE TABLE meta.loaded_files (
     sha256         text        NOT NULL,
     rows           bigint      NOT NULL,
     bytes          bigint      NOT NULL,
+    rows_duplicate bigint      NOT NULL DEFAULT 0,
     -- timestamps
     loaded_at      timestamptz NOT NULL DEFAULT now()
 );
@@ -27,5 +28,6 @@ COMMENT ON COLUMN meta.loaded_files.entity IS 'Entity name, e.g. deals.';
 COMMENT ON COLUMN meta.loaded_files.bronze_run_id IS 'The extractor run (run_id=... path segment) that wrote the file.';
 COMMENT ON COLUMN meta.loaded_files.sha256 IS 'SHA-256 of the object bytes, as listed in the run manifest.';
 COMMENT ON COLUMN meta.loaded_files.rows IS 'Lines in the file (loaded plus rejected).';
+COMMENT ON COLUMN meta.loaded_files.rows_duplicate IS 'Lines not stored because they equal the newest stored version of their record (re-read at the incremental boundary or by a full refresh). rows = stg rows + rejected (not repaired) + rows_duplicate.';
 COMMENT ON COLUMN meta.loaded_files.bytes IS 'Size of the object in bytes (compressed).';
 COMMENT ON COLUMN meta.loaded_files.loaded_at IS 'When the file was loaded (UTC).';

@@ -1,0 +1,151 @@
+"""Line checks for the stg loader: one bronze line in, one COPY text row out (or a recorded rejection).
+
+Data flow: load.part_stream.PartStream -> LineChecker.check(line_no, line, rejects) -> COPY row bytes | None
+Run standalone: python -c "from load.lines import *; from lake.sources.pipedrive import ENTITIES as E; \
+print(LineChecker(E[0]).check(1, b'{\\"id\\": 1}', []))"
+
+Reason codes written to meta.rejected_rows (REASONS). A rejected line is not loaded; a repaired line is
+loaded after the repair and recorded with is_repaired true. Nothing is dropped silently.
+The doc column gets the raw line itself (after repair), not a re-serialisation: the stg layer keeps
+the record exactly as received, and passing the bytes through is much cheaper than json.dumps.
+json.loads only validates, so that a bad line becomes one rejected row instead of a failed COPY;
+what jsonb refuses beyond that (e.g. a number out of numeric's range) is caught by the engine from
+the COPY error and recorded as db_rejected.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+
+from lake.entities import Entity
+
+MAX_LINE_BYTES = 64 * 1024 * 1024   # longer lines are rejected ('oversize'); parts hold at most 64 MB anyway
+RAW_TEXT_LIMIT = 1024 * 1024        # raw_text kept for a rejected line (more is truncated, and detail says so)
+# When an entity has no cursor field, the first of these present is its source_updated_at
+# (Pipedrive v1/v2 use update_time, users use modified; Zendesk uses updated_at).
+UPDATED_FIELDS = ("update_time", "updated_at", "modified")
+
+REASONS = {
+    "invalid_json": "not parseable as JSON (or NaN/Infinity, which jsonb refuses)",
+    "invalid_encoding": "not UTF-8, or a \\u escape of a lone UTF-16 surrogate (jsonb refuses it)",
+    "not_an_object": "valid JSON but not an object",
+    "missing_id": "the entity's key is absent, null or empty",
+    "invalid_id": "the entity's key is not a string or an integer",
+    "oversize": "longer than MAX_LINE_BYTES",
+    "db_rejected": "PostgreSQL refused the line in COPY (detail has its message)",
+    "nul_stripped": "repaired: \\u0000 escapes removed (jsonb cannot hold NUL); the line was loaded",
+    "bad_updated_at": "repaired: the updated-at field is not an ISO 8601 time; loaded with source_updated_at null",
+}
+
+# \u0000 only when the backslash is not itself escaped ("\\u0000" is the text \u0000, not a NUL).
+_NUL_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\u0000")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_COPY_ESCAPES = {ord("\\"): "\\\\", ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r"}
+
+
+@dataclass(frozen=True)
+class Reject:
+    line_no: int
+    reason_code: str
+    detail: str
+    raw_text: str | None
+    is_repaired: bool = False
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+# One decoder for every line: json.loads(..., parse_constant=) would build a new one per call.
+_decode_json = json.JSONDecoder(parse_constant=_refuse_constant).decode
+
+
+def updated_fields(entity: Entity) -> tuple[str, ...]:
+    """Where source_updated_at comes from: the cursor field if the entity has one, else UPDATED_FIELDS."""
+    return (entity.cursor_field,) if entity.cursor_field else UPDATED_FIELDS
+
+
+class LineChecker:
+    def __init__(self, entity: Entity, *, max_line_bytes: int = MAX_LINE_BYTES):
+        self.key = entity.key
+        self.fields = updated_fields(entity)
+        self.max_line_bytes = max_line_bytes
+
+    @staticmethod
+    def copy_field(value: str) -> bytes:
+        """A text value escaped for COPY's text format."""
+        return value.translate(_COPY_ESCAPES).encode("utf-8")
+
+    @staticmethod
+    def raw_text(line: bytes) -> str:
+        """The line as text for meta.rejected_rows: undecodable bytes and NUL shown as escapes, capped."""
+        text = line[:RAW_TEXT_LIMIT].decode("utf-8", "backslashreplace")
+        return text.replace("\x00", "\\x00")
+
+    def check(self, line_no: int, line: bytes, rejects: list[Reject]) -> bytes | None:
+        """The COPY row tail 'record_id, source_updated_at, _line_no, doc' for a loadable line, else None.
+        Problems are appended to `rejects`."""
+        def reject(reason: str, detail: str, raw: bytes = line) -> None:
+            if len(raw) > RAW_TEXT_LIMIT:
+                detail += f" (raw_text truncated to {RAW_TEXT_LIMIT} of {len(raw)} bytes)"
+            rejects.append(Reject(line_no, reason, detail, self.raw_text(raw)))
+
+        if len(line) > self.max_line_bytes:
+            return reject("oversize", f"{len(line)} bytes > limit {self.max_line_bytes}")
+        original, repaired = line, False
+        if b"\\u0000" in line:
+            line = _NUL_ESCAPE.sub(rb"\1", line)
+            repaired = line != original
+        try:
+            doc = _decode_json(line.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            return reject("invalid_encoding", str(exc), original)
+        except (ValueError, RecursionError) as exc:
+            return reject("invalid_json", str(exc) or type(exc).__name__, original)
+        if type(doc) is not dict:
+            return reject("not_an_object", f"a JSON {type(doc).__name__}", original)
+        record_id = doc.get(self.key)
+        if record_id is None or record_id == "":
+            return reject("missing_id", f"no value for key {self.key!r}", original)
+        if type(record_id) is int:
+            record_id = b"%d" % record_id
+        elif type(record_id) is str:
+            record_id = self.copy_field(record_id)
+        else:
+            return reject("invalid_id", f"key {self.key!r} is a {type(record_id).__name__}", original)
+        if _SURROGATE_ESCAPE.search(line):  # valid pairs decode fine; a lone half cannot be encoded
+            try:
+                json.dumps(doc, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return reject("invalid_encoding", f"lone surrogate escape: {exc.reason}", original)
+        if repaired:
+            rejects.append(Reject(line_no, "nul_stripped", "\\u0000 removed from string values",
+                                  self.raw_text(original), is_repaired=True))
+        updated = self._updated_at(doc, line_no, original, rejects)
+        # Valid JSON holds no raw newline; backslashes (and tab/CR whitespace) need COPY escapes.
+        if b"\\" in line:
+            line = line.replace(b"\\", b"\\\\")
+        if b"\t" in line or b"\r" in line:
+            line = line.replace(b"\t", b"\\t").replace(b"\r", b"\\r")
+        return b"%b\t%b\t%d\t%b\n" % (record_id, updated, line_no, line)
+
+    def _updated_at(self, doc: dict, line_no: int, original: bytes, rejects: list[Reject]) -> bytes:
+        value = None
+        for name in self.fields:
+            value = doc.get(name)
+            if value:
+                break
+        if not value:
+            return b"\\N"
+        try:
+            # fromisoformat (3.11) reads both '2024-07-01T11:29:32Z' and v1's '2024-07-01 11:29:32' (UTC).
+            ts = dt.datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            rejects.append(Reject(line_no, "bad_updated_at", f"{name}={value!r} is not an ISO 8601 time",
+                                  self.raw_text(original), is_repaired=True))
+            return b"\\N"
+        if ts.tzinfo is None:
+            ts = ts.replace(tzinfo=dt.timezone.utc)
+        return ts.isoformat().encode()

@@ -1,0 +1,104 @@
+"""One bronze part as a COPY text stream: read on demand, checked line by line, hashed on the way.
+
+Data flow: store.open(part) -> sha256/size counter -> lake.bronze.iter_lines -> LineChecker.check
+           -> PartStream.read(size) -> psycopg2 copy_expert -> PostgreSQL.
+Run standalone: used by load/engine.py (python -m load.load_pipedrive_stg).
+
+psycopg2's copy_expert calls read() while PostgreSQL consumes the rows, so the Python work on the
+next lines overlaps the server's work on the previous ones, and memory holds one chunk, not the file.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from array import array
+from typing import Iterator
+
+import psycopg2
+
+from lake.bronze import iter_lines
+from lake.store import Store
+from load.lines import LineChecker, Reject
+
+_COPY_CONTEXT = re.compile(r"^COPY [^\n]*?, line (\d+)", re.M)
+
+class PartStream:
+    """A read()-able COPY text stream of one bronze part, built line by line as libpq asks for it.
+
+    Also counts the compressed bytes and their sha256 (through the store reader) and the lines, for the
+    manifest check, and keeps the line number of every row it emitted, to map a COPY error back to a line."""
+
+    CHUNK = 1024 * 1024  # bytes handed to libpq per read(): larger chunks mean fewer Python calls
+
+    def __init__(self, store: Store, path: str, head: bytes, checker: LineChecker, refused: dict[int, str]):
+        self.digest, self.raw_bytes, self.lines = hashlib.sha256(), 0, 0
+        self.rejects: list[Reject] = []
+        self.emitted = array("q")
+        self.failure: Exception | None = None
+        self._rows = self._generate(_HashingStore(store, self), path, head, checker, refused)
+
+    def _generate(self, store, path, head, checker, refused) -> Iterator[bytes]:
+        check, emitted, rejects = checker.check, self.emitted, self.rejects
+        for line_no, line in iter_lines(store, path):
+            self.lines = line_no
+            if line_no in refused:
+                rejects.append(Reject(line_no, "db_rejected", refused[line_no], checker.raw_text(line)))
+                continue
+            row = check(line_no, line, rejects)
+            if row is not None:
+                emitted.append(line_no)
+                yield head + row
+
+    def read(self, size: int = CHUNK) -> bytes:
+        chunks, length = [], 0
+        try:
+            for row in self._rows:
+                chunks.append(row)
+                length += len(row)
+                if length >= size:
+                    break
+        except Exception as exc:  # kept: psycopg2 replaces it with a generic QueryCanceled
+            self.failure = exc
+            raise
+        return b"".join(chunks)
+
+    def line_for_copy_error(self, exc: psycopg2.Error) -> int | None:
+        """The bronze line number of the COPY row an error names ('COPY t, line 12, column doc: ...')."""
+        found = _COPY_CONTEXT.search(exc.diag.context or "")  # anchored: the row's text may say ", line 3"
+        row = int(found[1]) if found else 0
+        return self.emitted[row - 1] if 0 < row <= len(self.emitted) else None
+
+    def mismatch(self, part: dict) -> str | None:
+        found = {"rows": self.lines, "bytes": self.raw_bytes, "sha256": self.digest.hexdigest()}
+        wrong = [f"{k} {found[k]} != {part[k]}" for k in ("rows", "bytes", "sha256") if found[k] != part[k]]
+        return ", ".join(wrong) or None
+
+
+class _HashingStore:
+    """Lets lake.bronze.iter_lines read a part while every compressed byte passes through the hash."""
+
+    def __init__(self, store: Store, sink: PartStream):
+        self._store, self._sink = store, sink
+
+    def open(self, path: str) -> "_HashingReader":
+        return _HashingReader(self._store.open(path), self._sink)
+
+
+class _HashingReader:
+    def __init__(self, raw, sink: PartStream):
+        self._raw, self._sink = raw, sink
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self._sink.digest.update(data)
+        self._sink.raw_bytes += len(data)
+        return data
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
