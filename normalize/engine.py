@@ -1,0 +1,283 @@
+"""The generic stg -> core normalizer: newest version of each record, cast to core types, upserted set-based.
+
+Data flow: stg_{source}.{entity}_raw (rows with _load_id in (last normalized, max]) -> temp view `batch`
+           (newest version per scope x record_id) -> normalize/{source}/{core_table}.sql (renaming, text out)
+           -> casts chosen from the core column types (util.try_*) -> core.{core_table} upsert
+           -> meta.normalize_state + meta.pipeline_runs, all in one transaction per entity.
+Run standalone: python -m normalize.normalize_pipedrive [--entity deals]... [--full]
+
+Source-agnostic (the Zendesk normalizer reuses it); a source supplies its entity table, its SQL folder
+and, per core table, a CoreTable saying how the table is written:
+- upsert (default): the SQL file is a SELECT over `batch` whose columns are named as in the core table,
+  as text (or already in the core type). The engine casts each text column with the util.try_* function
+  for its core type, so types live in one place (the DDL). A value that does not cast becomes NULL and a
+  meta.rejected_rows row (reason_code 'bad_type', detail '<column>: <value>', is_repaired true); the run
+  goes on. Upsert by primary key, only when the incoming version (_source_updated_at, then _blob_path,
+  _line_no: bronze paths sort chronologically) is not older than the stored one, so replaying old bronze
+  never regresses a row; a row that would not change is not written (_updated_at stays).
+- script: the SQL file writes the table itself, from temp view `winners` (this run's versions that
+  are now stored in the entity's first core table), e.g. long tables replaced per record.
+- then: a script run after an upsert, with temp table `changed` (keys of the rows it wrote).
+Temp views for SQL files: batch, winners, stg_source (every version, for history lookups); `batch` has
+the stg columns plus _entity (the stg entity name). Memory stays flat: all the work happens in PostgreSQL.
+dim_date is extended within the same transaction from every date/timestamptz column the step wrote.
+The advisory lock 'load:{source}' (held by the loader too) keeps normalize off half-committed loads.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import socket
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import psycopg2
+from psycopg2 import sql
+
+from lake.db import advisory_lock
+from lake.entities import Entity
+
+log = logging.getLogger(__name__)
+
+SQL_ROOT = Path(__file__).resolve().parent
+ENGINE_SQL = SQL_ROOT / "sql"  # the engine's own statements; identifiers filled in with psycopg2.sql
+# core column type -> safe cast for text produced by a transform (sql/20_util/safe_casts.sql)
+CASTS = {"bigint": "try_bigint", "integer": "try_int", "numeric": "try_numeric", "boolean": "try_boolean",
+         "date": "try_date", "time without time zone": "try_time", "timestamp with time zone": "try_timestamptz"}
+LINEAGE = ("_source_updated_at", "_blob_path", "_line_no")
+DETAIL_VALUE_CHARS = 200  # a rejected value is quoted in meta.rejected_rows.detail up to this length
+
+
+class NormalizeError(Exception):
+    """A transform and its core table do not fit (missing key or lineage column, unsupported type). Fatal
+    for the entity: nothing of it is written, its run is 'failed'."""
+
+
+@dataclass(frozen=True)
+class CoreTable:
+    name: str
+    script: bool = False               # the SQL file writes the table itself (reads temp view winners)
+    keep_first: tuple[str, ...] = ()   # written on insert only, never updated (e.g. a first-seen name)
+    then: str | None = None            # SQL file run after the upsert (reads temp table changed)
+
+
+@dataclass
+class EntityResult:
+    source: str
+    entity: str
+    status: str = "success"            # success | failed (meta.pipeline_runs vocabulary)
+    rows_in: int = 0                   # stg rows read (every version in the window)
+    rows_out: int = 0                  # core rows written (inserted, updated or deleted)
+    rows_rejected: int = 0             # stg rows with a value that did not cast
+    load_id_before: int = 0
+    load_id_after: int = 0
+    error: str | None = None
+
+
+@functools.cache
+def read_sql(folder: Path, name: str) -> str:
+    return (folder / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _template(name: str, **identifiers: sql.Composable) -> sql.Composable:
+    return sql.SQL(read_sql(ENGINE_SQL, name)).format(**identifiers)
+
+
+def normalize_source(conn, source: str, entities: Sequence[Entity], *, full: bool = False,
+                     tables: Mapping[str, CoreTable] | None = None, sql_dir: Path | None = None,
+                     batch_id: str | None = None) -> list[EntityResult]:
+    """Normalize each entity (in the order given) in its own transaction; a failed entity is rolled back,
+    recorded, and the next one still runs. full=True reads every stg row instead of the new ones."""
+    folder = sql_dir or SQL_ROOT / source
+    with advisory_lock(conn, f"load:{source}"):
+        return [_entity(conn, source, e, full, tables or {}, folder, batch_id) for e in entities]
+
+
+def _entity(conn, source, entity, full, tables, folder, batch_id) -> EntityResult:
+    result = EntityResult(source, entity.name)
+    started = time.monotonic()
+    names = {"source": source, "entity": entity.name}
+    with conn.cursor() as cur:
+        cur.execute(read_sql(ENGINE_SQL, "run_start"), {**names, "batch_id": batch_id,
+                                                        "host": socket.gethostname(), "pid": os.getpid()})
+        run_id = cur.fetchone()[0]
+    conn.commit()  # visible at once: a killed run leaves a 'running' row behind
+    try:
+        with conn.cursor() as cur:
+            stg = sql.Identifier(f"stg_{source}", entity.stg_table)
+            after = _read_window(cur, stg, names, full, result)
+            if result.rows_in:
+                cur.execute(_template("keys", stg=stg), {**names, "after": after, "upto": result.load_id_after})
+                specs = [tables.get(name, CoreTable(name)) for name in entity.core_tables]
+                for i, spec in enumerate(specs):
+                    winners = i == 0 and any(s.script for s in specs[1:])
+                    _table_step(cur, names, spec, folder, result, winners=winners, full=full)
+                _drop(cur, views=("winners", "batch", "stg_source"), tables=("_nz_won", "_nz_keys"))
+                cur.execute(read_sql(ENGINE_SQL, "state"), {**names, "load_id_after": result.load_id_after})
+            _finish_run(cur, run_id, result)
+        conn.commit()
+    except (psycopg2.Error, NormalizeError, OSError) as exc:
+        conn.rollback()
+        result.status, result.error = "failed", f"{type(exc).__name__}: {str(exc).strip()}"
+        log.error("%s.%s normalize failed: %s", source, entity.name, result.error)
+        with conn.cursor() as cur:
+            _finish_run(cur, run_id, result)
+        conn.commit()
+    log.info("%s.%s normalize rows_in=%d rows_out=%d rejected=%d load_id %d -> %d%s in %.1f s",
+             source, entity.name, result.rows_in, result.rows_out, result.rows_rejected, result.load_id_before,
+             result.load_id_after, " (full)" if full else "", time.monotonic() - started)
+    return result
+
+
+def _read_window(cur, stg, names, full, result) -> int:
+    """Sets the window (last normalized, max _load_id now] and rows_in; returns the lower bound (exclusive).
+    Under the advisory lock no load can commit meanwhile, so nothing lands inside the window later."""
+    cur.execute("SELECT last_load_id FROM meta.normalize_state WHERE source = %(source)s AND entity = %(entity)s",
+                names)
+    row = cur.fetchone()
+    result.load_id_before = row[0] if row else 0
+    after = -1 if full else result.load_id_before
+    cur.execute(sql.SQL("SELECT max(_load_id) FROM {}").format(stg))
+    result.load_id_after = max(cur.fetchone()[0] or 0, result.load_id_before)
+    cur.execute(sql.SQL("SELECT count(*) FROM {} WHERE _load_id > %s AND _load_id <= %s").format(stg),
+                (after, result.load_id_after))
+    result.rows_in = cur.fetchone()[0]
+    return after
+
+
+def _table_step(cur, names, spec, folder, result, *, winners, full) -> None:
+    text = read_sql(folder, spec.name)
+    if spec.script:
+        cur.execute(text)
+        result.rows_out += cur.fetchone()[0]
+        return
+    table = sql.Identifier("core", spec.name)
+    cur.execute(sql.SQL("CREATE TEMP VIEW _nz_renamed AS {}").format(sql.SQL(text)))
+    core, pk = _columns(cur, "core", spec.name), _primary_key(cur, spec.name)
+    given = _columns(cur, _temp_schema(cur), "_nz_renamed")
+    _check_fit(spec.name, core, pk, given)
+    cur.execute(_typed_sql(core, given))
+    cur.execute("ANALYZE _nz_typed")
+    cur.execute(read_sql(ENGINE_SQL, "rejects"), names)
+    cur.execute("SELECT count(*) FROM _nz_typed WHERE _bad <> ''")
+    result.rows_rejected += cur.fetchone()[0]
+    cur.execute(sql.SQL("CREATE TEMP TABLE changed AS SELECT {}, _blob_path, _line_no FROM {} WITH NO DATA")
+                .format(_ids(pk), table))
+    cur.execute(_upsert_sql(table, spec, list(given), pk))
+    result.rows_out += cur.rowcount
+    _extend_dim_date(cur, core, given)
+    if winners:
+        won = sql.SQL("SELECT _blob_path, _line_no FROM changed") if not full else sql.SQL(
+            "SELECT t._blob_path, t._line_no FROM _nz_typed t JOIN {} c ON {} "
+            "WHERE c._blob_path = t._blob_path AND c._line_no = t._line_no").format(table, _match("c", "t", pk))
+        cur.execute(_template("winners", won=won))
+    if spec.then:
+        cur.execute(read_sql(folder, spec.then))
+        result.rows_out += cur.fetchone()[0]
+    _drop(cur, views=("_nz_renamed",), tables=("_nz_typed", "changed"))
+
+
+def _columns(cur, schema: str, table: str) -> dict[str, str]:
+    """{column: type} in table order."""
+    cur.execute("""
+        SELECT a.attname, format_type(a.atttypid, a.atttypmod)
+        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = %s AND c.relname = %s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
+    """, (schema, table))
+    return dict(cur.fetchall())
+
+
+def _primary_key(cur, table: str) -> list[str]:
+    cur.execute("""
+        SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+        WHERE i.indrelid = to_regclass(%s) AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)
+    """, (f'core."{table}"',))
+    return [r[0] for r in cur.fetchall()]
+
+
+def _temp_schema(cur) -> str:
+    cur.execute("SELECT nspname FROM pg_namespace WHERE oid = pg_my_temp_schema()")
+    return cur.fetchone()[0]
+
+
+def _check_fit(table, core, pk, given) -> None:
+    if not core:
+        raise NormalizeError(f"core.{table} does not exist (migrations not applied?)")
+    missing = [c for c in (*pk, *LINEAGE) if c not in given]
+    unknown = [c for c in given if c not in core]
+    if missing or unknown:
+        raise NormalizeError(f"normalize SQL for core.{table}: missing columns {missing}, "
+                             f"columns not in the table {unknown}")
+    for column, kind in given.items():
+        if kind != core[column] and not (kind == "text" and core[column] in CASTS) and core[column] != "text":
+            raise NormalizeError(f"core.{table}.{column} is {core[column]} but the SQL gives {kind}")
+
+
+def _typed_sql(core, given) -> sql.Composable:
+    """CREATE TEMP TABLE _nz_typed: every column in its core type, plus _bad = '<col>: <value>; ...'."""
+    inner, checks = [], []
+    for column, kind in given.items():
+        col, raw, target = sql.Identifier(column), sql.Identifier(column + ":raw"), core[column]
+        if kind == target:
+            inner.append(col)
+        elif kind == "text" and target in CASTS:
+            inner.append(sql.SQL("{}({}) AS {}, {} AS {}").format(
+                sql.Identifier("util", CASTS[target]), col, col, col, raw))
+            checks.append(sql.SQL("CASE WHEN {raw} IS NOT NULL AND {col} IS NULL THEN {label} || left({raw}, {n}) END")
+                          .format(raw=raw, col=col, label=sql.Literal(column + ": "), n=sql.Literal(DETAIL_VALUE_CHARS)))
+        else:  # anything -> text
+            inner.append(sql.SQL("{}::text AS {}").format(col, col))
+    bad = sql.SQL("concat_ws('; ', {})").format(sql.SQL(", ").join(checks)) if checks else sql.SQL("''::text")
+    # OFFSET 0 fences keep the planner from flattening the subqueries: each JSON value is extracted
+    # once (inlined casts name their argument several times) and each cast runs once, not again in _bad.
+    return sql.SQL("CREATE TEMP TABLE _nz_typed AS SELECT {outer}, {bad} AS _bad FROM (SELECT {inner} FROM "
+                   "(SELECT * FROM _nz_renamed OFFSET 0) AS r OFFSET 0) AS t").format(
+                       outer=_ids(given), bad=bad, inner=sql.SQL(", ").join(inner))
+
+
+def _upsert_sql(table, spec: CoreTable, columns: list[str], pk: list[str]) -> sql.Composable:
+    updated = [c for c in columns if c not in pk and c not in spec.keep_first]
+    return _template(
+        "upsert", table=table, columns=_ids(columns), t_columns=_ids(columns, "t"), key=_ids(pk),
+        key_match=_match("s", "t", pk), first_key=sql.Identifier(pk[0]),
+        key_present=sql.SQL(" AND ").join(sql.SQL("{} IS NOT NULL").format(sql.Identifier("t", k)) for k in pk),
+        assignments=sql.SQL(", ").join(sql.SQL("{0} = excluded.{0}").format(sql.Identifier(c)) for c in updated),
+        t_updated=_ids(updated, "t"), s_updated=_ids(updated, "s"),
+        incoming=_ids(updated, "excluded"), stored=_ids(updated, "c"),
+        returned=_ids([*pk, "_blob_path", "_line_no"], "c"))
+
+
+def _extend_dim_date(cur, core, given) -> None:
+    """core.dim_date covers every date written: span of the step's date/timestamptz columns (UTC days)."""
+    days = [sql.SQL("{}::date").format(sql.Identifier(c)) if core[c] == "date" else
+            sql.SQL("({} AT TIME ZONE 'UTC')::date").format(sql.Identifier(c))
+            for c in given if not c.startswith("_") and core[c] in ("date", "timestamp with time zone")]
+    if days:
+        cur.execute(sql.SQL("SELECT util.extend_dim_date(min(least({d})), max(greatest({d}))) FROM _nz_typed")
+                    .format(d=sql.SQL(", ").join(days)))
+
+
+def _ids(names, alias: str | None = None) -> sql.Composable:
+    return sql.SQL(", ").join(sql.Identifier(alias, n) if alias else sql.Identifier(n) for n in names)
+
+
+def _match(left: str, right: str, columns) -> sql.Composable:
+    return sql.SQL(" AND ").join(sql.SQL("{} = {}").format(sql.Identifier(left, c), sql.Identifier(right, c))
+                                 for c in columns)
+
+
+def _drop(cur, *, views=(), tables=()) -> None:
+    for kind, names in (("VIEW", views), ("TABLE", tables)):
+        for name in names:
+            cur.execute(sql.SQL("DROP {} IF EXISTS pg_temp.{}").format(sql.SQL(kind), sql.Identifier(name)))
+
+
+def _finish_run(cur, run_id: int, r: EntityResult) -> None:
+    ok = r.status == "success"
+    cur.execute(read_sql(ENGINE_SQL, "run_finish"), {
+        "run_id": run_id, "status": r.status, "rows_in": r.rows_in, "rows_out": r.rows_out,
+        "rows_rejected": r.rows_rejected, "error": r.error, "load_id_before": str(r.load_id_before),
+        "load_id_after": str(r.load_id_after if ok else r.load_id_before)})
