@@ -89,17 +89,20 @@ def run(settings: Settings, *, scope_names: list[str] | None = None, entity_name
     return results
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, results: list[EntityResult] | None = None) -> int:
+    """results: if given, receives each entity's outcome (the daily runner records them in meta)."""
     args = parse_args("python -m extract.pipedrive_bronze", argv)
     try:
         settings = get_settings()
         setup_logging("pipedrive_bronze", settings)
-        results = run(settings, scope_names=args.scope, entity_names=args.entity, since=args.since,
+        outcome = run(settings, scope_names=args.scope, entity_names=args.entity, since=args.since,
                       full_refresh=args.full_refresh)
     except (SettingsError, ValueError) as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    failed = [r for r in results if r.status != "success"]
+    if results is not None:
+        results.extend(outcome)
+    failed = [r for r in outcome if r.status != "success"]
     for r in failed:
         log.error("pipedrive.%s scope=%s %s: %s", r.entity, r.scope, r.status, r.error)
     return 1 if failed else 0

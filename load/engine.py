@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
-import socket
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +40,7 @@ from psycopg2.extras import execute_values
 from lake.bronze import BronzeRun, complete_runs
 from lake.db import advisory_lock
 from lake.entities import Entity
+from lake.runs import finish_run, start_run
 from lake.store import Store
 from load.lines import LineChecker
 from load.part_stream import PartStream
@@ -127,11 +126,11 @@ def _forget(conn, table: sql.Composable, source: str, entity: str, scope: str | 
 def _load_entity(conn, store: Store, table, source: str, entity: Entity, scope: str | None,
                  runs: list[BronzeRun]) -> EntityResult:
     result = EntityResult(source, scope, entity.name)
+    with conn.cursor() as cur:  # taken under the 'load:{source}' lock, so load ids commit in order
+        cur.execute("SELECT nextval('meta.load_id_seq')")
+        result.load_id = cur.fetchone()[0]
+    run_row = start_run(conn, stage="load", source=source, scope=scope, entity=entity.name, load_id=result.load_id)
     with conn.cursor() as cur:
-        cur.execute(_query("run_start"), {"source": source, "scope": scope, "entity": entity.name,
-                                          "host": socket.gethostname(), "pid": os.getpid()})
-        run_row, result.load_id = cur.fetchone()
-        conn.commit()  # visible as 'running' at once: a killed loader leaves a trace
         cur.execute("SELECT blob_path FROM meta.loaded_files WHERE source = %s AND scope = %s AND entity = %s",
                     (source, scope, entity.name))
         loaded = {path for (path,) in cur}
@@ -168,9 +167,8 @@ def _finish(conn, run_row: int, result: EntityResult, failures: list[str]) -> No
     result.status = "failed" if failures else "success"
     result.error = "; ".join(failures) or None
     with conn.cursor() as cur:
-        cur.execute(_query("run_finish"), {"run_id": run_row, "status": result.status, "rows_in": result.rows_in,
-                                           "rows_out": result.rows_out, "rows_rejected": result.rejected,
-                                           "error": result.error})
+        finish_run(cur, run_row, status=result.status, rows_in=result.rows_in, rows_out=result.rows_out,
+                   rows_rejected=result.rejected, error=result.error)
     conn.commit()
     log.info("%s.%s scope=%s files=%d skipped=%d rows=%d loaded=%d duplicates=%d rejected=%d repaired=%d "
              "load_id=%s status=%s", result.source, result.entity, result.scope or "*", result.files,

@@ -1,0 +1,70 @@
+"""The daily runner: stages in order, one log file, meta.pipeline_runs rows, single instance, the demo."""
+import datetime as dt
+
+import psycopg2
+
+from lake.settings import get_settings
+from scripts import daily_pipeline
+from tests.fixtures.pipedrive_sim import PIPEDRIVE_SIM_TOKEN
+
+
+def configure(monkeypatch, tmp_path, pg_url, sim):
+    for name in ("PIPEDRIVE_SCOPES", "LAKE_BACKEND"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", pg_url)
+    monkeypatch.setenv("LAKE_ROOT", str(tmp_path / "lake"))
+    monkeypatch.setenv("LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.setenv("PIPEDRIVE_API_TOKEN", PIPEDRIVE_SIM_TOKEN)
+    monkeypatch.setenv("PIPEDRIVE_BASE_URL", sim.base_url)
+    get_settings.cache_clear()
+
+
+def test_runs_every_stage_into_one_log_and_records_runs(monkeypatch, tmp_path, pg_url, pipedrive_sim):
+    configure(monkeypatch, tmp_path, pg_url, pipedrive_sim)
+    assert daily_pipeline.main([]) == 0
+    log = (tmp_path / "logs" / f"daily_pipeline_{dt.date.today():%Y-%m-%d}.log").read_text()
+    assert "pipedrive.deals scope=default status=success" in log and "normalize rows_in=" in log
+    assert PIPEDRIVE_SIM_TOKEN not in log
+    with psycopg2.connect(pg_url) as conn, conn.cursor() as cur:
+        cur.execute("select stage, status, count(*) from meta.pipeline_runs group by 1, 2 order by 1")
+        assert cur.fetchall() == [("extract", "success", 11), ("load", "success", 11), ("normalize", "success", 11)]
+        cur.execute("select rows_out, watermark_after from meta.pipeline_runs where stage = 'extract' "
+                    "and entity = 'deals'")
+        assert cur.fetchone() == (len(pipedrive_sim.truth("deals")), max(d["update_time"] for d in pipedrive_sim.truth("deals")))
+    get_settings.cache_clear()
+
+
+def test_a_second_instance_refuses_to_start(monkeypatch, tmp_path, pg_url, pipedrive_sim):
+    configure(monkeypatch, tmp_path, pg_url, pipedrive_sim)
+    with psycopg2.connect(pg_url) as holder, holder.cursor() as cur:
+        cur.execute("select pg_advisory_lock(hashtext(%s))", (daily_pipeline.LOCK_NAME,))
+        assert daily_pipeline.main([]) == 1
+        assert pipedrive_sim.request_count == 0
+    get_settings.cache_clear()
+
+
+def test_a_failing_stage_makes_the_run_fail_but_later_stages_still_run(monkeypatch, tmp_path, pg_url, pipedrive_sim):
+    configure(monkeypatch, tmp_path, pg_url, pipedrive_sim)
+    monkeypatch.setenv("PIPEDRIVE_API_TOKEN", "revoked-token-1234")
+    get_settings.cache_clear()
+    with psycopg2.connect(pg_url) as conn, conn.cursor() as cur:
+        cur.execute("select coalesce(max(run_id), 0) from meta.pipeline_runs")
+        before = cur.fetchone()[0]
+    assert daily_pipeline.main([]) == 1
+    with psycopg2.connect(pg_url) as conn, conn.cursor() as cur:
+        cur.execute("select stage, status from meta.pipeline_runs where entity = 'deals' and run_id > %s "
+                    "order by run_id", (before,))
+        assert cur.fetchall() == [("extract", "failed"), ("load", "success"), ("normalize", "success")]
+    get_settings.cache_clear()
+
+
+def test_demo_needs_no_configuration(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    for name in ("DATABASE_URL", "PGHOST", "PGDATABASE", "LAKE_ROOT", "LOG_DIR", "PIPEDRIVE_API_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    assert daily_pipeline.main(["--demo"]) == 0
+    log = next((tmp_path / "logs").glob("daily_pipeline_*.log")).read_text()
+    assert "core.pd_deals rows=" in log and "every stage succeeded" in log
+    assert (tmp_path / "data" / "demo" / "lake" / "bronze" / "pipedrive" / "scope=demo").is_dir()
+    get_settings.cache_clear()
