@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
-import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +37,7 @@ from psycopg2 import sql
 
 from lake.db import advisory_lock
 from lake.entities import Entity
+from lake.runs import finish_run, start_run
 
 log = logging.getLogger(__name__)
 
@@ -100,11 +99,8 @@ def _entity(conn, source, entity, full, tables, folder, batch_id) -> EntityResul
     result = EntityResult(source, entity.name)
     started = time.monotonic()
     names = {"source": source, "entity": entity.name}
-    with conn.cursor() as cur:
-        cur.execute(read_sql(ENGINE_SQL, "run_start"), {**names, "batch_id": batch_id,
-                                                        "host": socket.gethostname(), "pid": os.getpid()})
-        run_id = cur.fetchone()[0]
-    conn.commit()  # visible at once: a killed run leaves a 'running' row behind
+    # normalize covers every scope at once: the run row's scope stays null
+    run_id = start_run(conn, stage="normalize", source=source, entity=entity.name, batch_id=batch_id)
     try:
         with conn.cursor() as cur:
             stg = sql.Identifier(f"stg_{source}", entity.stg_table)
@@ -276,8 +272,8 @@ def _drop(cur, *, views=(), tables=()) -> None:
 
 
 def _finish_run(cur, run_id: int, r: EntityResult) -> None:
+    """The stg _load_id position before/after is the normalize watermark (as text)."""
     ok = r.status == "success"
-    cur.execute(read_sql(ENGINE_SQL, "run_finish"), {
-        "run_id": run_id, "status": r.status, "rows_in": r.rows_in, "rows_out": r.rows_out,
-        "rows_rejected": r.rows_rejected, "error": r.error, "load_id_before": str(r.load_id_before),
-        "load_id_after": str(r.load_id_after if ok else r.load_id_before)})
+    finish_run(cur, run_id, status=r.status, rows_in=r.rows_in, rows_out=r.rows_out, rows_rejected=r.rows_rejected,
+               error=r.error, watermark_before=str(r.load_id_before),
+               watermark_after=str(r.load_id_after if ok else r.load_id_before))
