@@ -32,7 +32,9 @@ REPO = Path(__file__).resolve().parents[1]
 def lake(tmp_path, pg_url, monkeypatch):
     """The environment main() reads (DATABASE_URL with a password, to prove it stays out of the logs)."""
     parts = urlsplit(pg_url)
-    url = urlunsplit(parts._replace(netloc=f"{parts.username}:pw-Zq81xT@{parts.hostname}:{parts.port}"))
+    # the embedded server's URL names a socket directory in ?host= and has no host or port in netloc
+    where = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
+    url = urlunsplit(parts._replace(netloc=f"{parts.username}:pw-Zq81xT@{where}"))
     env = {"DATABASE_URL": url, "LAKE_ROOT": str(tmp_path / "lake"), "LOG_DIR": str(tmp_path / "logs")}
     for name, value in env.items():
         monkeypatch.setenv(name, value)
