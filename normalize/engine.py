@@ -12,9 +12,11 @@ and, per core table, a CoreTable saying how the table is written:
   as text (or already in the core type). The engine casts each text column with the util.try_* function
   for its core type, so types live in one place (the DDL). A value that does not cast becomes NULL and a
   meta.rejected_rows row (reason_code 'bad_type', detail '<column>: <value>', is_repaired true); the run
-  goes on. Upsert by primary key, only when the incoming version (_source_updated_at, then _blob_path,
-  _line_no: bronze paths sort chronologically) is not older than the stored one, so replaying old bronze
-  never regresses a row; a row that would not change is not written (_updated_at stays).
+  goes on. In a NOT NULL column with a default (is_deleted) it becomes the default instead, so one bad
+  value cannot fail the whole entity on every run. Upsert by primary key, only when the incoming version
+  (_source_updated_at, then _blob_path, _line_no: bronze paths sort chronologically) is not older than the
+  stored one, so replaying old bronze never regresses a row; a row that would not change is not written
+  (_updated_at stays).
 - script: the SQL file writes the table itself, from temp view `winners` (this run's versions that
   are now stored in the entity's first core table), e.g. long tables replaced per record.
 - then: a script run after an upsert, with temp table `changed` (keys of the rows it wrote).
@@ -155,7 +157,7 @@ def _table_step(cur, names, spec, folder, result, *, winners, full) -> None:
     core, pk = _columns(cur, "core", spec.name), _primary_key(cur, spec.name)
     given = _columns(cur, _temp_schema(cur), "_nz_renamed")
     _check_fit(spec.name, core, pk, given)
-    cur.execute(_typed_sql(core, given))
+    cur.execute(_typed_sql(core, given, _not_null_defaults(cur, spec.name)))
     cur.execute("ANALYZE _nz_typed")
     cur.execute(read_sql(ENGINE_SQL, "rejects"), names)
     cur.execute("SELECT count(*) FROM _nz_typed WHERE _bad <> ''")
@@ -194,6 +196,16 @@ def _primary_key(cur, table: str) -> list[str]:
     return [r[0] for r in cur.fetchall()]
 
 
+def _not_null_defaults(cur, table: str) -> dict[str, str]:
+    """{column: default expression} of the NOT NULL columns that have a default (e.g. is_deleted false)."""
+    cur.execute("""
+        SELECT a.attname, pg_get_expr(d.adbin, d.adrelid)
+        FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE a.attrelid = to_regclass(%s) AND a.attnotnull AND a.attgenerated = '' AND NOT a.attisdropped
+    """, (f'core."{table}"',))
+    return dict(cur.fetchall())
+
+
 def _temp_schema(cur) -> str:
     cur.execute("SELECT nspname FROM pg_namespace WHERE oid = pg_my_temp_schema()")
     return cur.fetchone()[0]
@@ -212,8 +224,9 @@ def _check_fit(table, core, pk, given) -> None:
             raise NormalizeError(f"core.{table}.{column} is {core[column]} but the SQL gives {kind}")
 
 
-def _typed_sql(core, given) -> sql.Composable:
-    """CREATE TEMP TABLE _nz_typed: every column in its core type, plus _bad = '<col>: <value>; ...'."""
+def _typed_sql(core, given, defaults: Mapping[str, str]) -> sql.Composable:
+    """CREATE TEMP TABLE _nz_typed: every column in its core type, plus _bad = '<col>: <value>; ...'.
+    A NULL in a column of `defaults` (NOT NULL with a default) becomes that default; _bad still says why."""
     inner, checks = [], []
     for column, kind in given.items():
         col, raw, target = sql.Identifier(column), sql.Identifier(column + ":raw"), core[column]
@@ -231,7 +244,10 @@ def _typed_sql(core, given) -> sql.Composable:
     # once (inlined casts name their argument several times) and each cast runs once, not again in _bad.
     return sql.SQL("CREATE TEMP TABLE _nz_typed AS SELECT {outer}, {bad} AS _bad FROM (SELECT {inner} FROM "
                    "(SELECT * FROM _nz_renamed OFFSET 0) AS r OFFSET 0) AS t").format(
-                       outer=_ids(given), bad=bad, inner=sql.SQL(", ").join(inner))
+                       outer=sql.SQL(", ").join(
+                           sql.SQL("coalesce({0}, {1}) AS {0}").format(sql.Identifier(c), sql.SQL(defaults[c]))
+                           if c in defaults else sql.Identifier(c) for c in given),
+                       bad=bad, inner=sql.SQL(", ").join(inner))
 
 
 def _upsert_sql(table, spec: CoreTable, columns: list[str], pk: list[str]) -> sql.Composable:
