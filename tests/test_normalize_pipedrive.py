@@ -467,6 +467,15 @@ def test_a_bad_value_in_a_not_null_column_lands_as_its_default_and_never_fails_t
     assert state(pg, "deals") == part.load_id
 
 
+
+def test_two_spellings_of_one_id_in_a_batch_keep_the_newest_and_never_fail_the_entity(pg):
+    """"7" and "007" are two stg records but one deal_id once cast; one upsert cannot write a key twice, so
+    before the fix such a pair failed the whole entity on every rerun."""
+    load(pg, "deals", [deal(7, "2024-05-01T10:00:00Z", title="older"),
+                       deal("007", "2024-05-02T10:00:00Z", title="newer"), deal(8, "2024-05-01T10:00:00Z")])
+    assert normalize(pg, "deals")["deals"].status == "success"
+    assert dict(query(pg, "SELECT deal_id, title FROM core.pd_deals")) == {7: "newer", 8: "Deal 8"}
+
 # -- 7. text survives -------------------------------------------------------------------------------------
 
 def test_unicode_and_escaped_nul_text_survive_intact(pg):

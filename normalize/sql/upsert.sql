@@ -6,10 +6,14 @@
 -- The stored row is looked up first, one index probe per batch row (LATERAL ... LIMIT 1 keeps the
 -- planner from hashing the whole table when the batch is small), because ON CONFLICT locks, i.e.
 -- writes, every conflicting row even when its WHERE says no. That WHERE stays as the guard.
+-- Two stg records can share one typed key (ids "7" and "007"); one INSERT cannot write a key twice, so
+-- only the newest of them takes part.
 WITH upserted AS (
     INSERT INTO {table} AS c ({columns}, _updated_at)
     SELECT {t_columns}, now()
-    FROM _nz_typed t
+    FROM (SELECT DISTINCT ON ({key}) * FROM _nz_typed
+          ORDER BY {key}, coalesce(_source_updated_at, '-infinity') DESC, _blob_path COLLATE "C" DESC, _line_no DESC
+         ) AS t
     LEFT JOIN LATERAL (SELECT * FROM {table} s WHERE {key_match} LIMIT 1) s ON true
     WHERE {key_present}
       AND (s.{first_key} IS NULL
