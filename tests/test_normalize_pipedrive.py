@@ -547,6 +547,22 @@ def test_dim_date_covers_every_written_day_gap_free_clipped_and_only_grows(pg):
     assert dim_date(pg) == days
 
 
+
+def test_dim_date_does_not_depend_on_how_dates_were_batched(pg):
+    """A batch whose every date lies beyond 2100 is clipped like any other: before the fix it added nothing
+    to an empty calendar, so an incremental history and a full rerun of the same data disagreed."""
+    load(pg, "deals", [deal(1, "9999-01-01T00:00:00Z", add_time="9999-01-01T00:00:00Z")])
+    normalize(pg, "deals")
+    load(pg, "deals", [deal(2, "2099-12-30T10:00:00Z", add_time="2099-12-30T10:00:00Z")])
+    normalize(pg, "deals")
+    incremental = dim_date(pg)
+    with pg.cursor() as cur:
+        cur.execute("TRUNCATE core.dim_date")
+    pg.commit()
+    normalize(pg, "deals", full=True)
+    assert dim_date(pg) == incremental
+    assert_gap_free(incremental, dt.date(2099, 12, 30), dt.date(2100, 12, 31))
+
 # -- 9. a failed entity ---------------------------------------------------------------------------------------
 
 def test_a_failed_entity_is_rolled_back_and_recorded_while_the_next_still_runs(pg):
