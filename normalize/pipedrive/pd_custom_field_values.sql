@@ -51,10 +51,13 @@ upserted as (
            n.value_raw, n._source_updated_at, n._blob_path, n._line_no, now()
     from renamed n
     -- unchanged rows are dropped here (ON CONFLICT would lock, i.e. write, them even when its WHERE says
-    -- no); LATERAL ... LIMIT 1: one index probe per value, never a hash of the whole table
+    -- no); LATERAL ... LIMIT 1: one index probe per value, never a hash of the whole table. No probe at
+    -- all when the table was empty as the statement began (first run): without statistics the planner may
+    -- probe by (scope, entity, field_key), which walks every value of the field inserted so far: quadratic.
     left join lateral (
         select * from core.pd_custom_field_values x
-        where x.scope = n.scope and x.entity = n.entity and x.record_id = n.record_id and x.field_key = n.field_key
+        where exists (select from core.pd_custom_field_values)
+          and x.scope = n.scope and x.entity = n.entity and x.record_id = n.record_id and x.field_key = n.field_key
         limit 1
     ) s on true
     where s.field_key is null

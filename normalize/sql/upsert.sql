@@ -5,7 +5,9 @@
 -- (they are in meta.rejected_rows). Keys and lineage of the rows written go to temp table changed.
 -- The stored row is looked up first, one index probe per batch row (LATERAL ... LIMIT 1 keeps the
 -- planner from hashing the whole table when the batch is small), because ON CONFLICT locks, i.e.
--- writes, every conflicting row even when its WHERE says no. That WHERE stays as the guard.
+-- writes, every conflicting row even when its WHERE says no. That WHERE stays as the guard. No probe at
+-- all when the table was empty as the statement began (first run): without statistics the planner may
+-- probe by any index that starts with scope, which walks every row inserted so far: quadratic.
 -- Two stg records can share one typed key (ids "7" and "007"); one INSERT cannot write a key twice, so
 -- only the newest of them takes part.
 WITH upserted AS (
@@ -14,7 +16,7 @@ WITH upserted AS (
     FROM (SELECT DISTINCT ON ({key}) * FROM _nz_typed
           ORDER BY {key}, coalesce(_source_updated_at, '-infinity') DESC, _blob_path COLLATE "C" DESC, _line_no DESC
          ) AS t
-    LEFT JOIN LATERAL (SELECT * FROM {table} s WHERE {key_match} LIMIT 1) s ON true
+    LEFT JOIN LATERAL (SELECT * FROM {table} s WHERE EXISTS (SELECT FROM {table}) AND {key_match} LIMIT 1) s ON true
     WHERE {key_present}
       AND (s.{first_key} IS NULL
            OR ((coalesce(t._source_updated_at, '-infinity'), t._blob_path COLLATE "C", t._line_no)
