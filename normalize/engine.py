@@ -50,6 +50,10 @@ CASTS = {"bigint": "try_bigint", "integer": "try_int", "numeric": "try_numeric",
          "date": "try_date", "time without time zone": "try_time", "timestamp with time zone": "try_timestamptz"}
 LINEAGE = ("_source_updated_at", "_blob_path", "_line_no")
 DETAIL_VALUE_CHARS = 200  # a rejected value is quoted in meta.rejected_rows.detail up to this length
+# A step that wrote at least this many rows analyzes its table before the next step or run probes it:
+# autovacuum comes later, and a planner that still believes the table empty picks any index that
+# matches a key prefix (a scan per probe instead of one lookup).
+ANALYZE_AFTER_ROWS = 10_000
 
 
 class NormalizeError(Exception):
@@ -150,7 +154,9 @@ def _table_step(cur, names, spec, folder, result, *, winners, full) -> None:
     text = read_sql(folder, spec.name)
     if spec.script:
         cur.execute(text)
-        result.rows_out += cur.fetchone()[0]
+        written = cur.fetchone()[0]
+        result.rows_out += written
+        _analyze_if_big(cur, spec.name, written)
         return
     table = sql.Identifier("core", spec.name)
     cur.execute(sql.SQL("CREATE TEMP VIEW _nz_renamed AS {}").format(sql.SQL(text)))
@@ -166,6 +172,7 @@ def _table_step(cur, names, spec, folder, result, *, winners, full) -> None:
                 .format(_ids(pk), table))
     cur.execute(_upsert_sql(table, spec, list(given), pk))
     result.rows_out += cur.rowcount
+    _analyze_if_big(cur, spec.name, cur.rowcount)
     _extend_dim_date(cur, core, given)
     if winners:
         won = sql.SQL("SELECT _blob_path, _line_no FROM changed") if not full else sql.SQL(
@@ -176,6 +183,11 @@ def _table_step(cur, names, spec, folder, result, *, winners, full) -> None:
         cur.execute(read_sql(folder, spec.then))
         result.rows_out += cur.fetchone()[0]
     _drop(cur, views=("_nz_renamed",), tables=("_nz_typed", "changed"))
+
+
+def _analyze_if_big(cur, table: str, written: int) -> None:
+    if written >= ANALYZE_AFTER_ROWS:
+        cur.execute(sql.SQL("ANALYZE {}").format(sql.Identifier("core", table)))
 
 
 def _columns(cur, schema: str, table: str) -> dict[str, str]:

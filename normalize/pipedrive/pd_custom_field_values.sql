@@ -6,39 +6,47 @@
 -- upserted, ones gone or null deleted; rows that would not change are not written. Labels resolved
 -- against core.pd_custom_fields (util.pd_value_text; a field not in the catalog yet is re-resolved when
 -- it arrives). Returns the number of rows written (upserted + deleted).
-with records as (
-    select
-        scope,
-        regexp_replace(regexp_replace(_entity, 'ies$', 'y'), 's$', '') as entity,
-        util.try_bigint(record_id)                  as record_id,
-        case jsonb_typeof(doc->'custom_fields') when 'object' then doc->'custom_fields' end as custom_fields,
-        source_updated_at                           as _source_updated_at,
-        _blob_path,
-        _line_no
-    from winners
-),
+-- Unchanged values are dropped in a statement of their own, before the insert: a probe inside the
+-- inserting statement walks the index entries that statement adds (quadratic on a first full run), and
+-- ON CONFLICT alone would lock, i.e. write, every conflicting row even when its WHERE says no.
+create temp table _cfv_records on commit drop as
+select
+    scope,
+    regexp_replace(regexp_replace(_entity, 'ies$', 'y'), 's$', '') as entity,
+    util.try_bigint(record_id)                  as record_id,
+    case jsonb_typeof(doc->'custom_fields') when 'object' then doc->'custom_fields' end as custom_fields,
+    source_updated_at                           as _source_updated_at,
+    _blob_path,
+    _line_no
+from winners;
 
-renamed as (
-    select
-        -- ids
-        r.scope, r.entity, r.record_id, cf.key      as field_key,
-        -- values
-        util.pd_value_text(f.field_type, f.options, f.option_labels, cf.value) as value_text,
-        util.pd_value_numeric(f.field_type, cf.value) as value_numeric,
-        case jsonb_typeof(cf.value) when 'object' then cf.value->>'currency' end as value_currency,
-        cf.value                                    as value_raw,
-        -- lineage
-        r._source_updated_at, r._blob_path, r._line_no
-    from records r
-    cross join lateral jsonb_each(r.custom_fields) as cf
-    left join core.pd_custom_fields f on f.scope = r.scope and f.entity = r.entity and f.field_key = cf.key
-    where util.pd_has_value(cf.value)
-),
+create temp table _cfv_new on commit drop as
+select
+    -- ids
+    r.scope, r.entity, r.record_id, cf.key      as field_key,
+    -- values
+    util.pd_value_text(f.field_type, f.options, f.option_labels, cf.value) as value_text,
+    util.pd_value_numeric(f.field_type, cf.value) as value_numeric,
+    case jsonb_typeof(cf.value) when 'object' then cf.value->>'currency' end as value_currency,
+    cf.value                                    as value_raw,
+    -- lineage
+    r._source_updated_at, r._blob_path, r._line_no
+from _cfv_records r
+cross join lateral jsonb_each(r.custom_fields) as cf
+left join core.pd_custom_fields f on f.scope = r.scope and f.entity = r.entity and f.field_key = cf.key
+where util.pd_has_value(cf.value);
 
--- values the record no longer has (key gone, or null/empty now); a membership test per stored row
-removed as (
+analyze _cfv_records, _cfv_new;
+
+delete from _cfv_new n
+using core.pd_custom_field_values s
+where s.scope = n.scope and s.entity = n.entity and s.record_id = n.record_id and s.field_key = n.field_key
+  and (s.value_text, s.value_numeric, s.value_currency, s.value_raw, s._blob_path, s._line_no)
+      is not distinct from (n.value_text, n.value_numeric, n.value_currency, n.value_raw, n._blob_path, n._line_no);
+
+with removed as (  -- values the record no longer has (key gone, or null/empty now)
     delete from core.pd_custom_field_values v
-    using records r
+    using _cfv_records r
     where v.scope = r.scope and v.entity = r.entity and v.record_id = r.record_id
       and not util.pd_has_value(r.custom_fields -> v.field_key)
     returning 1
@@ -47,30 +55,14 @@ removed as (
 upserted as (
     insert into core.pd_custom_field_values as v (scope, entity, record_id, field_key, value_text, value_numeric,
         value_currency, value_raw, _source_updated_at, _blob_path, _line_no, _updated_at)
-    select n.scope, n.entity, n.record_id, n.field_key, n.value_text, n.value_numeric, n.value_currency,
-           n.value_raw, n._source_updated_at, n._blob_path, n._line_no, now()
-    from renamed n
-    -- unchanged rows are dropped here (ON CONFLICT would lock, i.e. write, them even when its WHERE says
-    -- no); LATERAL ... LIMIT 1: one index probe per value, never a hash of the whole table. No probe at
-    -- all when the table was empty as the statement began (first run): without statistics the planner may
-    -- probe by (scope, entity, field_key), which walks every value of the field inserted so far: quadratic.
-    left join lateral (
-        select * from core.pd_custom_field_values x
-        where exists (select from core.pd_custom_field_values)
-          and x.scope = n.scope and x.entity = n.entity and x.record_id = n.record_id and x.field_key = n.field_key
-        limit 1
-    ) s on true
-    where s.field_key is null
-       or (s.value_text, s.value_numeric, s.value_currency, s.value_raw, s._blob_path, s._line_no)
-          is distinct from (n.value_text, n.value_numeric, n.value_currency, n.value_raw, n._blob_path, n._line_no)
+    select scope, entity, record_id, field_key, value_text, value_numeric, value_currency, value_raw,
+           _source_updated_at, _blob_path, _line_no, now()
+    from _cfv_new
     on conflict (scope, entity, record_id, field_key) do update
     set value_text = excluded.value_text, value_numeric = excluded.value_numeric,
         value_currency = excluded.value_currency, value_raw = excluded.value_raw,
         _source_updated_at = excluded._source_updated_at, _blob_path = excluded._blob_path,
         _line_no = excluded._line_no, _updated_at = excluded._updated_at
-    where (v.value_text, v.value_numeric, v.value_currency, v.value_raw, v._blob_path, v._line_no)
-          is distinct from (excluded.value_text, excluded.value_numeric, excluded.value_currency,
-                            excluded.value_raw, excluded._blob_path, excluded._line_no)
     returning 1
 )
 
