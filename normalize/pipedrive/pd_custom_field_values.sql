@@ -6,9 +6,11 @@
 -- upserted, ones gone or null deleted; rows that would not change are not written. Labels resolved
 -- against core.pd_custom_fields (util.pd_value_text; a field not in the catalog yet is re-resolved when
 -- it arrives). Returns the number of rows written (upserted + deleted).
--- Unchanged values are dropped in a statement of their own, before the insert: a probe inside the
+-- The stored values are looked up in statements of their own, before any write: a probe inside the
 -- inserting statement walks the index entries that statement adds (quadratic on a first full run), and
--- ON CONFLICT alone would lock, i.e. write, every conflicting row even when its WHERE says no.
+-- ON CONFLICT alone would lock, i.e. write, every conflicting row even when its WHERE says no. Lookups
+-- are LATERAL ... OFFSET 0 (never flattened): one primary-key probe per record or value, where a join
+-- would be planned as a hash of the whole table (14M rows: 20 s for a 1 % change).
 create temp table _cfv_records on commit drop as
 select
     scope,
@@ -36,19 +38,33 @@ cross join lateral jsonb_each(r.custom_fields) as cf
 left join core.pd_custom_fields f on f.scope = r.scope and f.entity = r.entity and f.field_key = cf.key
 where util.pd_has_value(cf.value);
 
-analyze _cfv_records, _cfv_new;
+-- stored values the record no longer has (key gone, or null/empty now)
+create temp table _cfv_gone on commit drop as
+select v.ctid as stored_row
+from _cfv_records r
+cross join lateral (
+    select x.ctid, x.field_key from core.pd_custom_field_values x
+    where x.scope = r.scope and x.entity = r.entity and x.record_id = r.record_id offset 0
+) as v
+where not util.pd_has_value(r.custom_fields -> v.field_key);
 
-delete from _cfv_new n
-using core.pd_custom_field_values s
-where s.scope = n.scope and s.entity = n.entity and s.record_id = n.record_id and s.field_key = n.field_key
-  and (s.value_text, s.value_numeric, s.value_currency, s.value_raw, s._blob_path, s._line_no)
+-- values stored exactly so already are not written again
+create temp table _cfv_same on commit drop as
+select n.ctid as new_row
+from _cfv_new n
+cross join lateral (
+    select x.* from core.pd_custom_field_values x
+    where x.scope = n.scope and x.entity = n.entity and x.record_id = n.record_id and x.field_key = n.field_key
+    offset 0
+) as s
+where (s.value_text, s.value_numeric, s.value_currency, s.value_raw, s._blob_path, s._line_no)
       is not distinct from (n.value_text, n.value_numeric, n.value_currency, n.value_raw, n._blob_path, n._line_no);
 
-with removed as (  -- values the record no longer has (key gone, or null/empty now)
-    delete from core.pd_custom_field_values v
-    using _cfv_records r
-    where v.scope = r.scope and v.entity = r.entity and v.record_id = r.record_id
-      and not util.pd_has_value(r.custom_fields -> v.field_key)
+delete from _cfv_new where ctid = any (array(select new_row from _cfv_same));
+
+with removed as (
+    delete from core.pd_custom_field_values
+    where ctid = any (array(select stored_row from _cfv_gone))
     returning 1
 ),
 
