@@ -192,7 +192,10 @@ def _load_part(conn, store: Store, table, run: BronzeRun, part: dict, checker: L
     """One part, one transaction: stg rows + ledger row + rejected rows, or nothing."""
     head = b"".join(checker.copy_field(v) + b"\t" for v in (run.scope, part["path"], str(result.load_id)))
     refused: dict[int, str] = {}  # line_no -> PostgreSQL's reason, for lines COPY refused
-    while True:
+    # A retry either switches fast -> merge (once) or sets one more refused line aside (at most
+    # MAX_DB_REJECTS, then it raises), so this many attempts always suffice.
+    attempts = MAX_DB_REJECTS + 2
+    for _ in range(attempts):
         stream = PartStream(store, part["path"], head, checker, refused)
         try:
             inserted = _copy(conn, table, stream, fast)
@@ -220,6 +223,8 @@ def _load_part(conn, store: Store, table, run: BronzeRun, part: dict, checker: L
                 raise failure
             raise
         break
+    else:
+        raise PartFailed(f"{part['path']}: still failing after {attempts} attempts")
     duplicates = stream.lines - inserted - sum(not r.is_repaired for r in stream.rejects)
     mismatch = stream.mismatch(part)
     if mismatch:
