@@ -50,7 +50,7 @@ from lake.db import connect, database_url
 from lake.settings import get_settings
 from lake.sources.pipedrive import SOURCE
 from lake.store import open_store
-from load.engine import _prepare_session as prepare_load_session
+from load.engine import prepare_session as prepare_load_session
 from load.part_stream import PartStream
 from sandbox.pipedrive import catalog, names
 

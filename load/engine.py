@@ -84,7 +84,7 @@ def load_source(conn, store: Store, source: str, entities: Sequence[Entity], *, 
 
     rebuild: first forget the selected stg rows and their ledger/rejected rows, then load everything again.
     Errors in the data are recorded in the results; database errors propagate."""
-    _prepare_session(conn)
+    prepare_session(conn)
     results = []
     with advisory_lock(conn, f"load:{source}"):
         runs = complete_runs(store, source, scope)
@@ -100,7 +100,8 @@ def load_source(conn, store: Store, source: str, entities: Sequence[Entity], *, 
     return results
 
 
-def _prepare_session(conn) -> None:
+def prepare_session(conn) -> None:
+    """Session settings every stg write uses (the benchmark's COPY baseline too, to compare like with like)."""
     conn.set_client_encoding("UTF8")  # COPY rows are UTF-8 bytes
     with conn.cursor() as cur:
         try:
