@@ -22,21 +22,35 @@ select
     _line_no
 from winners;
 
+-- the values to write: new ones, and those that differ from the stored row (values stored exactly so
+-- already are not written again)
 create temp table _cfv_new on commit drop as
-select
-    -- ids
-    r.scope, r.entity, r.record_id, cf.key      as field_key,
-    -- values
-    util.pd_value_text(f.field_type, f.options, f.option_labels, cf.value) as value_text,
-    util.pd_value_numeric(f.field_type, cf.value) as value_numeric,
-    case jsonb_typeof(cf.value) when 'object' then cf.value->>'currency' end as value_currency,
-    cf.value                                    as value_raw,
-    -- lineage
-    r._source_updated_at, r._blob_path, r._line_no
-from _cfv_records r
-cross join lateral jsonb_each(r.custom_fields) as cf
-left join core.pd_custom_fields f on f.scope = r.scope and f.entity = r.entity and f.field_key = cf.key
-where util.pd_has_value(cf.value);
+select n.*
+from (
+    select
+        -- ids
+        r.scope, r.entity, r.record_id, cf.key      as field_key,
+        -- values
+        util.pd_value_text(f.field_type, f.options, f.option_labels, cf.value) as value_text,
+        util.pd_value_numeric(f.field_type, cf.value) as value_numeric,
+        case jsonb_typeof(cf.value) when 'object' then cf.value->>'currency' end as value_currency,
+        cf.value                                    as value_raw,
+        -- lineage
+        r._source_updated_at, r._blob_path, r._line_no
+    from _cfv_records r
+    cross join lateral jsonb_each(r.custom_fields) as cf
+    left join core.pd_custom_fields f on f.scope = r.scope and f.entity = r.entity and f.field_key = cf.key
+    where util.pd_has_value(cf.value)
+    offset 0
+) as n
+left join lateral (
+    select x.* from core.pd_custom_field_values x
+    where x.scope = n.scope and x.entity = n.entity and x.record_id = n.record_id and x.field_key = n.field_key
+    offset 0
+) as s on true
+where s.field_key is null
+   or (s.value_text, s.value_numeric, s.value_currency, s.value_raw, s._blob_path, s._line_no)
+      is distinct from (n.value_text, n.value_numeric, n.value_currency, n.value_raw, n._blob_path, n._line_no);
 
 -- stored values the record no longer has (key gone, or null/empty now)
 create temp table _cfv_gone on commit drop as
@@ -47,20 +61,6 @@ cross join lateral (
     where x.scope = r.scope and x.entity = r.entity and x.record_id = r.record_id offset 0
 ) as v
 where not util.pd_has_value(r.custom_fields -> v.field_key);
-
--- values stored exactly so already are not written again
-create temp table _cfv_same on commit drop as
-select n.ctid as new_row
-from _cfv_new n
-cross join lateral (
-    select x.* from core.pd_custom_field_values x
-    where x.scope = n.scope and x.entity = n.entity and x.record_id = n.record_id and x.field_key = n.field_key
-    offset 0
-) as s
-where (s.value_text, s.value_numeric, s.value_currency, s.value_raw, s._blob_path, s._line_no)
-      is not distinct from (n.value_text, n.value_numeric, n.value_currency, n.value_raw, n._blob_path, n._line_no);
-
-delete from _cfv_new where ctid = any (array(select new_row from _cfv_same));
 
 with removed as (
     delete from core.pd_custom_field_values
