@@ -1,15 +1,22 @@
-"""The generic extract loop: one entity row in, one committed bronze run out.
+"""The generic extract loop: one entity row in, one committed bronze run out; a source is a few facts.
 
-Data flow: Entity + ApiSession -> paging.pages() -> RunWriter (parts) -> commit (manifest, then watermark).
-Run standalone: called by extract/<source>_bronze.py main(); no entry point of its own.
+Data flow: Source (entities, session, window) -> extract_source() -> extract_entity() per scope x entity
+           -> paging.pages() -> RunWriter (parts) -> commit (manifest, then watermark).
+Run standalone: called by extract/cli.py run_extractor() (python -m extract.zendesk_bronze --help).
 
 Rules (DESIGN.md §2, STYLE habit 5):
 - the watermark moves only in RunWriter.commit, after every part and the manifest are durable;
-- it becomes the maximum cursor seen (never the last one), never later than the run's start and never
-  earlier than where it was;
+- 'max_field': it becomes the maximum cursor_field seen (never the last one), never later than the
+  run's start and never earlier than where it was;
+- 'page_state': it becomes the resume state of the last page written (an export cursor, an end_time).
+  A run that began elsewhere than the watermark (--since, --full-refresh) moves it only if it reached
+  the end of the stream: a backfill stopped half-way must not pull the next run back into the past;
 - a run stopped part-way (daily budget spent, retries exhausted, a refused request) still commits what
-  it wrote, marked with stopped_reason: incremental lists are sorted by the cursor ascending, so the
-  maximum seen is a safe resume point. A process killed outright leaves no manifest: nothing moves.
+  it wrote, marked with stopped_reason: lists are read in cursor order, so what was written is a
+  prefix and its watermark a safe resume point. A process killed outright leaves no manifest:
+  nothing moves;
+- an optional entity (a plan feature) that answers 403/404 is 'skipped' with a warning, not failed;
+- a 401 stops the scope at once: every other request would be refused the same way.
 """
 from __future__ import annotations
 
@@ -20,14 +27,31 @@ from typing import Callable
 
 from extract.paging import PagingError, pages
 from lake.bronze import RunWriter, iso, read_watermark
-from lake.entities import Entity
-from lake.http import ApiSession, BudgetExhausted, HttpError
-from lake.store import Store
+from lake.entities import Entity, select
+from lake.http import ApiSession, BudgetExhausted, FatalHttpError, HttpError
+from lake.settings import Settings
+from lake.store import Store, open_store
 
 log = logging.getLogger(__name__)
 
-# (entity, since, until) -> extra query params that select the incremental window
-WindowParams = Callable[[Entity, str | None, str], dict]
+# (entity, resume, since, until) -> query params that select the incremental window. resume: the saved
+# watermark when continuing from it, else None; since: ISO start of a backfill (--since), else None.
+WindowParams = Callable[[Entity, "str | None", "str | None", str], dict]
+
+
+@dataclass(frozen=True)
+class Source:
+    """What an extractor needs to know about a source beyond its entity table."""
+    name: str
+    entities: tuple[Entity, ...]
+    version: str                                         # written into every manifest
+    session_for: Callable[[Settings, str], ApiSession]   # raises SettingsError naming what is missing
+    window_params: WindowParams
+
+    def scopes(self, settings: Settings) -> list[str]:
+        """<SOURCE>_SCOPES=acme,globex, else the one scope 'default'."""
+        names = [s.strip() for s in (settings.environ.get(f"{self.name.upper()}_SCOPES") or "").split(",")]
+        return [s for s in names if s] or ["default"]
 
 
 @dataclass
@@ -35,7 +59,7 @@ class EntityResult:
     source: str
     scope: str
     entity: str
-    status: str                      # success | partial | failed
+    status: str                      # success | partial | failed | skipped
     rows: int = 0
     pages: int = 0
     run_id: str | None = None
@@ -43,10 +67,39 @@ class EntityResult:
     watermark_after: str | None = None
     error: str | None = None
     budget_exhausted: bool = False
+    auth_failed: bool = False
 
 
 def parse_ts(value: str) -> dt.datetime:
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.timezone.utc)
+
+
+def extract_source(source: Source, settings: Settings, *, scope_names: list[str] | None = None,
+                   entity_names: list[str] | None = None, since: str | None = None,
+                   full_refresh: bool = False) -> list[EntityResult]:
+    """Extract the chosen scopes and entities; raises SettingsError / ValueError on bad configuration
+    (before any request is sent: every scope's settings are checked first)."""
+    entities = select(source.entities, entity_names)
+    sessions = {scope: source.session_for(settings, scope) for scope in scope_names or source.scopes(settings)}
+    store = open_store(settings)
+    results = []
+    for scope, session in sessions.items():
+        started_at = dt.datetime.now(dt.timezone.utc)
+        for entity in entities:
+            result = extract_entity(store=store, session=session, source=source.name, scope=scope, entity=entity,
+                                    window_params=source.window_params, started_at=started_at,
+                                    version=source.version, since=since, full_refresh=full_refresh)
+            results.append(result)
+            if result.budget_exhausted:
+                log.error("%s scope=%s: daily API budget exhausted after %s; what was written is committed "
+                          "and the next run resumes from watermark %s", source.name, scope, entity.name,
+                          result.watermark_after)
+                break
+            if result.auth_failed:
+                log.error("%s scope=%s: the API refused the credentials; check them (nothing else was asked)",
+                          source.name, scope)
+                break
+    return results
 
 
 def extract_entity(*, store: Store, session: ApiSession, source: str, scope: str, entity: Entity,
@@ -54,36 +107,64 @@ def extract_entity(*, store: Store, session: ApiSession, source: str, scope: str
                    since: str | None = None, full_refresh: bool = False) -> EntityResult:
     until = iso(started_at)
     before = read_watermark(store, source, scope, entity.name) if entity.incremental else None
-    window_from = None if (full_refresh or not entity.incremental) else (since or before)
-    params = {**entity.params, **(window_params(entity, window_from, until) if entity.incremental else {})}
+    resume = None if (full_refresh or since or not entity.incremental) else before
+    since = None if full_refresh else since
+    window = window_params(entity, resume, since, until) if entity.incremental else {}
+    params = {**entity.params, **window}
     writer = RunWriter(store, source, scope, entity.name, started_at=started_at, extractor_version=version)
     result = EntityResult(source, scope, entity.name, "success", watermark_before=before)
     newest: dt.datetime | None = None
-    stopped = None
+    state, reached_end, stopped = None, False, None
     try:
-        for page in pages(entity.paging, session, entity.path, params):
+        for page in pages(entity, session, params):
             result.pages += 1
-            for record in page:
+            for record in page.records:
                 writer.write(record)
-                value = record.get(entity.cursor_field) if entity.incremental else None
+                value = record.get(entity.cursor_field) if entity.watermark == "max_field" else None
                 if value:
                     ts = parse_ts(value)
                     newest = ts if newest is None or ts > newest else newest
+            state, reached_end = page.state or state, page.last
     except BudgetExhausted as exc:
         stopped, result.status, result.budget_exhausted = "daily_budget", "partial", True
         result.error = str(exc)
+    except FatalHttpError as exc:
+        if entity.optional and exc.status in (403, 404) and writer.rows == 0:
+            writer.abort()
+            result.status, result.error = "skipped", f"not available to this account ({exc})"
+            log.warning("%s.%s scope=%s skipped: %s", source, entity.name, scope, result.error)
+            return result
+        stopped, result.status, result.error, result.auth_failed = "error", "failed", str(exc), exc.status == 401
     except (HttpError, PagingError) as exc:
         stopped, result.status, result.error = "error", "failed", str(exc)
     except BaseException:
         writer.abort()
         raise
-    after = before
-    if newest is not None:
-        candidate = iso(min(newest, started_at))
-        after = candidate if before is None or parse_ts(candidate) > parse_ts(before) else before
-    manifest = writer.commit(cursor_field=entity.cursor_field, watermark_from=before, watermark_to=after,
-                             mode="full" if window_from is None else "incremental", stopped_reason=stopped)
+    after = _next_watermark(entity, before, resume, newest, state, reached_end, started_at)
+    manifest = writer.commit(cursor_field=entity.cursor_field, watermark_kind=entity.watermark,
+                             watermark_from=before, watermark_to=after,
+                             mode="incremental" if (resume or since) else "full", stopped_reason=stopped)
     result.rows, result.run_id, result.watermark_after = manifest["rows"], manifest["run_id"], after
     log.info("%s.%s scope=%s status=%s pages=%d rows=%d watermark %s -> %s", source, entity.name, scope,
-             result.status, result.pages, result.rows, before, after)
+             result.status, result.pages, result.rows, _short(before), _short(after))
     return result
+
+
+def _next_watermark(entity: Entity, before: str | None, resume: str | None, newest: dt.datetime | None,
+                    state: str | None, reached_end: bool, started_at: dt.datetime) -> str | None:
+    if entity.watermark == "max_field":
+        if newest is None:
+            return before
+        candidate = iso(min(newest, started_at))
+        return candidate if before is None or parse_ts(candidate) > parse_ts(before) else before
+    if entity.watermark == "page_state" and state is not None:
+        if entity.paging == "export_time":  # an end_time: epoch seconds, never past the run's start
+            state = str(min(int(state), int(started_at.timestamp())))
+        if before is None or resume is not None or reached_end:
+            return state
+    return before
+
+
+def _short(watermark: str | None) -> str | None:
+    """Watermarks in log lines: an opaque export cursor can be long; its head tells runs apart."""
+    return watermark if watermark is None or len(watermark) <= 32 else watermark[:29] + "..."

@@ -94,8 +94,10 @@ class RunWriter:
         self._part_rows = self._part_bytes = 0
 
     def commit(self, *, cursor_field: str | None, watermark_from: str | None, watermark_to: str | None,
-               mode: str, stopped_reason: str | None = None) -> dict:
-        """Publish the run (manifest) and then move the entity watermark. Returns the manifest."""
+               mode: str, stopped_reason: str | None = None, watermark_kind: str | None = None) -> dict:
+        """Publish the run (manifest) and then move the entity watermark. Returns the manifest.
+        watermark_kind: lake.entities.WATERMARKS ('max_field' when only a cursor_field is given)."""
+        kind = watermark_kind or ("max_field" if cursor_field else None)
         self._flush_part()
         manifest = {
             "source": self.source, "scope": self.scope, "entity": self.entity, "run_id": self.run_id,
@@ -103,12 +105,13 @@ class RunWriter:
             "finished_at": iso(dt.datetime.now(dt.timezone.utc)), "mode": mode,
             "extractor_version": self.extractor_version, "rows": self.rows, "parts": self.parts,
             "bytes": sum(p["bytes"] for p in self.parts), "stopped_reason": stopped_reason,
-            "watermark": {"field": cursor_field, "from": watermark_from, "to": watermark_to},
+            "watermark": {"kind": kind, "field": cursor_field, "from": watermark_from, "to": watermark_to},
         }
         if not self.store.put_if_absent(self.run_dir + "_manifest.json", json.dumps(manifest, indent=1).encode()):
             raise FileExistsError(f"manifest already exists: {self.run_dir}_manifest.json")
-        if cursor_field and watermark_to and watermark_to != watermark_from:
-            state = {"source": self.source, "scope": self.scope, "entity": self.entity, "field": cursor_field,
+        if kind and watermark_to and watermark_to != watermark_from:
+            state = {"source": self.source, "scope": self.scope, "entity": self.entity, "kind": kind,
+                     "field": cursor_field,
                      "watermark": watermark_to, "run_id": self.run_id}
             self.store.replace(entity_prefix(self.source, self.scope, self.entity) + "_watermark.json",
                                json.dumps(state, indent=1).encode())

@@ -1,11 +1,20 @@
 """How a source declares its entities: one frozen row per entity, read by extract, load and normalize.
 
-Data flow: lake/sources/<source>.py ENTITIES -> extract (endpoint, paging, cursor) -> load (stg table, key)
-           -> normalize (core tables).
-Run standalone: python -c "from lake.sources.pipedrive import ENTITIES; print([e.name for e in ENTITIES])"
+Data flow: lake/sources/<source>.py ENTITIES -> extract (endpoint, paging, watermark) -> load (stg table, key,
+           version) -> normalize (core tables).
+Run standalone: python -c "from lake.sources.zendesk import ENTITIES; print(*ENTITIES, sep='\\n')"
 
 One name per entity everywhere (STYLE habit 2): `name` is the bronze entity folder, the watermark,
 the stg table `{name}_raw`, the --entity flag and the log prefix.
+
+Three jobs that one "cursor field" used to do are three fields here:
+- watermark: how an incremental entity resumes. None = full refresh each run. 'max_field' = the largest
+  value of cursor_field among the records written (Pipedrive's update_time lists, sorted ascending).
+  'page_state' = the position the API itself hands back with each page (Zendesk's export cursor, the
+  time-based export's end_time): the state of the last page written is where the next run starts.
+- cursor_field: the record field whose maximum is the watermark (max_field only).
+- version_fields: the record fields, first present wins, that say which stored version of a record is
+  newest (stg source_updated_at); ISO 8601 or epoch seconds. Default: cursor_field, else UPDATED_FIELDS.
 """
 from __future__ import annotations
 
@@ -13,7 +22,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
-PAGING_STYLES = ("cursor", "offset")
+PAGING_STYLES = ("cursor", "offset", "export_cursor", "export_time", "links")   # extract/paging.py
+WATERMARKS = ("max_field", "page_state")
+# Versions of full-refresh entities: the first of these present (Pipedrive v1/v2 update_time, Pipedrive
+# users modified, Zendesk updated_at).
+UPDATED_FIELDS = ("update_time", "updated_at", "modified")
 
 
 @dataclass(frozen=True)
@@ -22,22 +35,34 @@ class Entity:
     path: str                          # API path appended to the base URL
     paging: str                        # one of PAGING_STYLES (extract/paging.py)
     key: str = "id"                    # the record's business key in the API payload
-    cursor_field: str | None = None    # set = incremental by this field; None = full refresh each run
+    records: str = "data"              # the envelope member that holds the page's records
+    watermark: str | None = None       # one of WATERMARKS; None = full refresh each run
+    cursor_field: str | None = None    # with watermark 'max_field': the field whose maximum is the watermark
+    version_fields: tuple[str, ...] = ()   # stg version (source_updated_at); default see module doc
     params: Mapping[str, str] = field(default_factory=dict)
+    optional: bool = False             # 403/404 = not on this account's plan: skipped with a warning
     core_tables: tuple[str, ...] = ()  # what normalize builds from it, in order
 
     def __post_init__(self):
         if self.paging not in PAGING_STYLES:
             raise ValueError(f"{self.name}: paging {self.paging!r} is not one of {PAGING_STYLES}")
+        if self.watermark is not None and self.watermark not in WATERMARKS:
+            raise ValueError(f"{self.name}: watermark {self.watermark!r} is not one of {WATERMARKS}")
+        if (self.watermark == "max_field") != bool(self.cursor_field):
+            raise ValueError(f"{self.name}: a cursor_field goes with watermark 'max_field', and only with it")
+        if self.watermark == "page_state" and self.paging not in ("export_cursor", "export_time"):
+            raise ValueError(f"{self.name}: paging {self.paging!r} hands back no resume state")
         if not self.key:
             raise ValueError(f"{self.name}: an entity needs a key to be upserted downstream")
         if not self.name.isidentifier() or not self.name.islower():
             raise ValueError(f"{self.name}: entity names are lowercase identifiers (they become table names)")
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+        if not self.version_fields:
+            object.__setattr__(self, "version_fields", (self.cursor_field,) if self.cursor_field else UPDATED_FIELDS)
 
     @property
     def incremental(self) -> bool:
-        return self.cursor_field is not None
+        return self.watermark is not None
 
     @property
     def stg_table(self) -> str:

@@ -4,22 +4,26 @@ Data flow: extractor -> ApiSession.get_json(path, params) -> requests -> source 
 Run standalone: python -c "from lake.http import ApiSession; print(ApiSession('http://127.0.0.1:1', RatePolicy()))"
 
 Entity code never sleeps or retries; this module does, with the numbers written here:
-- 429: wait Retry-After, else the reset header, else 60 s (MeltanoLabs' fallback), capped at
-  max_wait; a 429 that the policy classifies as a spent *daily* budget raises BudgetExhausted at once,
-  because waiting until the provider's midnight is not a retry.
-- 5xx, connection errors, timeouts and truncated/undecodable bodies: exponential backoff
-  1, 2, 4 ... capped at 60 s, up to max_retries attempts in all.
-- Throttle ahead: when the remaining-count header says 0 (or the budget floor) is left in the
-  window, sleep until the window resets before sending the next request, so we rarely see a 429.
+- 429: wait Retry-After, else the reset of the exhausted rate window, else 60 s (MeltanoLabs' and
+  tap-zendesk's fallback), capped at max_wait; a 429 that the policy classifies as a spent *daily*
+  budget raises BudgetExhausted at once, because waiting until the provider's midnight is not a retry.
+- 5xx: a Retry-After on it is obeyed exactly (Zendesk sends one on a 503 that is a database timeout);
+  without one, and for connection errors, timeouts and truncated/undecodable bodies: exponential backoff
+  1, 2, 4 ... capped at 60 s. Up to max_retries attempts in all.
+- Throttle ahead: a policy names its rate windows (a remaining/reset header pair, or a bucket header
+  'total=10; remaining=9; resets=49'); when any window says 0 (or the floor) is left, sleep until the
+  longest of those resets before sending the next request, so a known limit is planned for, not
+  discovered by 429s.
 - Other 4xx: FatalHttpError immediately (bad token, bad request); retrying them is a storm.
 Errors carry method, path and status, never headers or the query string (tokens may live there).
 """
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 import requests
 
@@ -46,13 +50,45 @@ class BudgetExhausted(HttpError):
     """The provider's daily request budget is spent: stop cleanly and resume on the next run."""
 
 
+# One rate window as a response reports it: (requests remaining, seconds until it resets).
+Window = Callable[[requests.Response], Iterable[tuple[float, float]]]
+_BUCKET_PART = re.compile(r"\s*(\w+)\s*=\s*([0-9.]+)\s*")
+
+
+def header_window(remaining: str, reset: str) -> Window:
+    """Two plain number headers, e.g. x-ratelimit-remaining + x-ratelimit-reset (Pipedrive)."""
+    def read(response: requests.Response) -> Iterable[tuple[float, float]]:
+        try:
+            return [(float(response.headers[remaining]), float(response.headers[reset]))]
+        except (KeyError, ValueError):
+            return []
+    return read
+
+
+def bucket_windows(prefix: str) -> Window:
+    """Every header starting with prefix whose value reads 'total=10; remaining=9; resets=49'
+    (Zendesk's zendesk-ratelimit-<bucket> headers: one per bucket the request counted against)."""
+    prefix = prefix.lower()
+
+    def read(response: requests.Response) -> Iterable[tuple[float, float]]:
+        found = []
+        for name, value in response.headers.items():
+            if name.lower().startswith(prefix):
+                fields = dict(m.groups() for part in value.split(";") if (m := _BUCKET_PART.fullmatch(part)))
+                try:
+                    found.append((float(fields["remaining"]), float(fields["resets"])))
+                except (KeyError, ValueError):
+                    continue
+        return found
+    return read
+
+
 @dataclass(frozen=True)
 class RatePolicy:
-    remaining_header: str | None = None   # requests left in the current window
-    reset_header: str | None = None       # seconds until the window resets (relative)
-    throttle_floor: int = 0               # sleep before the next request when remaining <= this
+    windows: tuple[Window, ...] = ()      # the rate windows the API reports on its answers
+    throttle_floor: int = 0               # sleep before the next request when a window's remaining <= this
     is_daily_budget: Callable[[requests.Response], bool] = lambda response: False
-    default_wait: float = 60.0
+    default_wait: float = 60.0            # a 429 that says neither Retry-After nor a reset
 
 
 class ApiSession:
@@ -88,7 +124,14 @@ class ApiSession:
                 self.sleep(wait)
                 continue
             if response.status_code >= 500:
-                self._backoff(attempt, shown, f"HTTP {response.status_code}")
+                told = _seconds(response.headers.get("Retry-After"))
+                if told is not None and attempt < self.max_retries:
+                    wait = min(told, self.max_wait)
+                    log.warning("HTTP %d on GET %s, Retry-After %.1fs (attempt %d/%d)", response.status_code,
+                                shown, wait, attempt, self.max_retries)
+                    self.sleep(wait)
+                else:
+                    self._backoff(attempt, shown, f"HTTP {response.status_code}")
                 continue
             if response.status_code >= 400:
                 raise FatalHttpError(response.status_code, shown, _error_text(response))
@@ -106,26 +149,21 @@ class ApiSession:
         self.sleep(wait)
 
     def _retry_after(self, response: requests.Response) -> float:
-        for name in ("Retry-After", self.policy.reset_header):
-            value = response.headers.get(name) if name else None
-            if value:
-                try:
-                    return max(float(value), 0.5)
-                except ValueError:
-                    pass
-        return self.policy.default_wait
+        told = _seconds(response.headers.get("Retry-After"))
+        if told is not None:
+            return max(told, 0.5)
+        spent = [reset for remaining, reset in self._windows(response) if remaining <= 0]
+        return max(max(spent), 0.5) if spent else self.policy.default_wait
+
+    def _windows(self, response: requests.Response) -> list[tuple[float, float]]:
+        return [w for read in self.policy.windows for w in read(response)]
 
     def _note_window(self, response: requests.Response) -> None:
-        p = self.policy
-        if not (p.remaining_header and p.reset_header):
+        if response.status_code == 429:  # the 429 branch waits itself
             return
-        try:
-            remaining = int(response.headers[p.remaining_header])
-            reset = float(response.headers[p.reset_header])
-        except (KeyError, ValueError):
-            return
-        if remaining <= p.throttle_floor and response.status_code != 429:
-            self._wait_until = time.monotonic() + min(reset, self.max_wait)
+        spent = [reset for remaining, reset in self._windows(response) if remaining <= self.policy.throttle_floor]
+        if spent:
+            self._wait_until = time.monotonic() + min(max(spent), self.max_wait)
 
     def _throttle(self) -> None:
         delay = self._wait_until - time.monotonic()
@@ -133,6 +171,14 @@ class ApiSession:
             log.info("throttling %.2fs ahead of the rate limit", delay)
             self.sleep(delay)
         self._wait_until = 0.0
+
+
+def _seconds(value: str | None) -> float | None:
+    """Retry-After as seconds (the delta-seconds form; an HTTP-date is not used by these APIs)."""
+    try:
+        return max(float(value), 0.0) if value else None
+    except ValueError:
+        return None
 
 
 def _error_text(response: requests.Response) -> str:

@@ -44,6 +44,8 @@ class Settings:
     pipedrive_company_domain: str | None = None
     pipedrive_base_url: str | None = None
     pipedrive_scopes: str | None = None
+    zendesk_scopes: str | None = None
+    zendesk_start_time: str | None = None
     zendesk_subdomain: str | None = None
     zendesk_base_url: str | None = None
     zendesk_email: str | None = None
@@ -89,6 +91,16 @@ class Settings:
             return getattr(self, name.lower())
         value = self.environ.get(f"{name}__{scope.upper()}", "").strip()
         return value or None
+
+    @staticmethod
+    def scoped_name(name: str, scope: str) -> str:
+        """The variable scoped() reads for this scope (for messages)."""
+        return name if scope == "default" else f"{name}__{scope.upper()}"
+
+    @staticmethod
+    def refuse_missing(names: list[str]) -> None:
+        if names:
+            raise SettingsError("missing required settings: " + ", ".join(names) + " (see .env.example)")
 
     def secrets(self) -> list[str]:
         """Every configured secret value (scoped ones too), for the log redaction filter."""

@@ -23,9 +23,6 @@ from lake.entities import Entity
 
 MAX_LINE_BYTES = 64 * 1024 * 1024   # longer lines are rejected ('oversize'); parts hold at most 64 MB anyway
 RAW_TEXT_LIMIT = 1024 * 1024        # raw_text kept for a rejected line (more is truncated, and detail says so)
-# When an entity has no cursor field, the first of these present is its source_updated_at
-# (Pipedrive v1/v2 use update_time, users use modified; Zendesk uses updated_at).
-UPDATED_FIELDS = ("update_time", "updated_at", "modified")
 
 REASONS = {
     "invalid_json": "not parseable as JSON (or NaN/Infinity, which jsonb refuses)",
@@ -36,7 +33,7 @@ REASONS = {
     "oversize": "longer than MAX_LINE_BYTES",
     "db_rejected": "PostgreSQL refused the line in COPY (detail has its message)",
     "nul_stripped": "repaired: \\u0000 escapes removed (jsonb cannot hold NUL); the line was loaded",
-    "bad_updated_at": "repaired: the updated-at field is not an ISO 8601 time; loaded with source_updated_at null",
+    "bad_updated_at": "repaired: the version field is not an ISO 8601 time or epoch seconds; loaded with source_updated_at null",
 }
 
 # \u0000 only when the backslash is not itself escaped ("\\u0000" is the text \u0000, not a NUL).
@@ -63,8 +60,22 @@ _decode_json = json.JSONDecoder(parse_constant=_refuse_constant).decode
 
 
 def updated_fields(entity: Entity) -> tuple[str, ...]:
-    """Where source_updated_at comes from: the cursor field if the entity has one, else UPDATED_FIELDS."""
-    return (entity.cursor_field,) if entity.cursor_field else UPDATED_FIELDS
+    """Where source_updated_at comes from: the entity's version fields, the first one present wins."""
+    return entity.version_fields
+
+
+def parse_version(value) -> dt.datetime | None:
+    """A version field's value as an aware UTC time: ISO 8601 text (zone-less = UTC; Pipedrive v1 writes
+    '2024-07-01 11:29:32') or epoch seconds (Zendesk's generated_timestamp). ValueError if it is neither."""
+    if type(value) in (int, float):
+        try:
+            return dt.datetime.fromtimestamp(value, dt.timezone.utc)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise ValueError(f"epoch seconds out of range: {value!r}") from exc
+    if not isinstance(value, str):
+        raise ValueError(f"a JSON {type(value).__name__}, not a time")
+    ts = dt.datetime.fromisoformat(value)
+    return ts.replace(tzinfo=dt.timezone.utc) if ts.tzinfo is None else ts
 
 
 class LineChecker:
@@ -140,12 +151,9 @@ class LineChecker:
         if not value:
             return b"\\N"
         try:
-            # fromisoformat (3.11) reads both '2024-07-01T11:29:32Z' and v1's '2024-07-01 11:29:32' (UTC).
-            ts = dt.datetime.fromisoformat(value)
-        except (TypeError, ValueError):
-            rejects.append(Reject(line_no, "bad_updated_at", f"{name}={value!r} is not an ISO 8601 time",
-                                  self.raw_text(original), is_repaired=True))
+            ts = parse_version(value)
+        except ValueError:
+            rejects.append(Reject(line_no, "bad_updated_at", f"{name}={value!r} is not an ISO 8601 time or "
+                                  "epoch seconds", self.raw_text(original), is_repaired=True))
             return b"\\N"
-        if ts.tzinfo is None:
-            ts = ts.replace(tzinfo=dt.timezone.utc)
         return ts.isoformat().encode()

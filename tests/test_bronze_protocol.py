@@ -42,7 +42,7 @@ def test_manifest_describes_parts_exactly(tmp_path):
     store = LocalStore(tmp_path)
     m = write_run(store, n=30, max_records=7, watermark="2026-11-19T10:00:00Z")
     assert m["rows"] == 30 and m["extractor_version"] == "test/1"
-    assert m["watermark"] == {"field": "update_time", "from": None, "to": "2026-11-19T10:00:00Z"}
+    assert m["watermark"] == {"kind": "max_field", "field": "update_time", "from": None, "to": "2026-11-19T10:00:00Z"}
     for p in m["parts"]:
         raw = (tmp_path / p["path"]).read_bytes()
         assert hashlib.sha256(raw).hexdigest() == p["sha256"] and len(raw) == p["bytes"]

@@ -17,14 +17,14 @@ SOURCE = "pipedrive"
 V2_INCREMENTAL = {"sort_by": "update_time", "sort_direction": "asc", "limit": "500"}
 
 ENTITIES = (
-    Entity("deals", "/api/v2/deals", "cursor", cursor_field="update_time",
+    Entity("deals", "/api/v2/deals", "cursor", watermark="max_field", cursor_field="update_time",
            params={**V2_INCREMENTAL, "status": "open,won,lost,deleted"},
            core_tables=("pd_deals", "pd_custom_field_values")),
-    Entity("persons", "/api/v2/persons", "cursor", cursor_field="update_time", params=V2_INCREMENTAL,
+    Entity("persons", "/api/v2/persons", "cursor", watermark="max_field", cursor_field="update_time", params=V2_INCREMENTAL,
            core_tables=("pd_persons", "pd_custom_field_values")),
-    Entity("organizations", "/api/v2/organizations", "cursor", cursor_field="update_time", params=V2_INCREMENTAL,
+    Entity("organizations", "/api/v2/organizations", "cursor", watermark="max_field", cursor_field="update_time", params=V2_INCREMENTAL,
            core_tables=("pd_organizations", "pd_custom_field_values")),
-    Entity("activities", "/api/v2/activities", "cursor", cursor_field="update_time", params=V2_INCREMENTAL,
+    Entity("activities", "/api/v2/activities", "cursor", watermark="max_field", cursor_field="update_time", params=V2_INCREMENTAL,
            core_tables=("pd_activities",)),
     Entity("pipelines", "/api/v2/pipelines", "cursor", params={"limit": "500"}, core_tables=("pd_pipelines",)),
     Entity("stages", "/api/v2/stages", "cursor", params={"limit": "500"}, core_tables=("pd_stages",)),

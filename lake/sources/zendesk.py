@@ -1,0 +1,38 @@
+"""Zendesk Support's entities, declared once (API facts: ../shared/api/zendesk.md, decisions: DESIGN.md §3).
+
+Data flow: ENTITIES -> extract/zendesk_bronze.py, load/load_zendesk_stg.py, normalize/normalize_zendesk.py.
+Run standalone: python -c "from lake.sources.zendesk import ENTITIES; print(*ENTITIES, sep='\\n')"
+
+- tickets, users: the cursor-based incremental export (per_page 1000). The run resumes from the
+  export's own cursor (kept in the watermark file), never from a timestamp, so it cannot be pinned on
+  a second shared by many records and repeats nothing. Tickets ask for support_type_scope=all (the
+  default 'agent' silently leaves out AI-agent tickets) and never exclude_deleted: deleted tickets
+  come back with status "deleted". A ticket's version is generated_timestamp (epoch seconds), which
+  moves on system updates that leave updated_at alone (api/zendesk.md §6.4).
+- organizations: only the time-based export exists. It resumes from the last page's end_time; its
+  start_time is inclusive, so boundary records repeat (the loader stores a version once).
+- groups, ticket_fields, ticket_forms: cursor-paginated lists (page[size] 100), full refresh each run.
+  ticket_forms is a plan feature: a 403/404 there means "not on this plan", not a failure.
+"""
+from lake.entities import Entity
+
+SOURCE = "zendesk"
+EXPORT = {"per_page": "1000"}
+LIST = {"page[size]": "100"}
+
+ENTITIES = (
+    Entity("tickets", "/api/v2/incremental/tickets/cursor.json", "export_cursor", records="tickets",
+           watermark="page_state", version_fields=("generated_timestamp", "updated_at"),
+           params={**EXPORT, "support_type_scope": "all"},
+           core_tables=("zd_tickets", "zd_ticket_tags", "zd_ticket_custom_field_values")),
+    Entity("users", "/api/v2/incremental/users/cursor.json", "export_cursor", records="users",
+           watermark="page_state", version_fields=("updated_at",), params=EXPORT, core_tables=("zd_users",)),
+    Entity("organizations", "/api/v2/incremental/organizations.json", "export_time", records="organizations",
+           watermark="page_state", version_fields=("updated_at",), params=EXPORT,
+           core_tables=("zd_organizations",)),
+    Entity("groups", "/api/v2/groups.json", "links", records="groups", params=LIST, core_tables=("zd_groups",)),
+    Entity("ticket_fields", "/api/v2/ticket_fields.json", "links", records="ticket_fields", params=LIST,
+           core_tables=("zd_ticket_fields",)),
+    Entity("ticket_forms", "/api/v2/ticket_forms.json", "links", records="ticket_forms", params=LIST,
+           optional=True, core_tables=("zd_ticket_forms",)),
+)
