@@ -29,7 +29,7 @@ from extract.paging import PagingError, pages
 from lake.bronze import RunWriter, iso, read_watermark
 from lake.entities import Entity, select
 from lake.http import ApiSession, BudgetExhausted, FatalHttpError, HttpError
-from lake.settings import Settings
+from lake.settings import Settings, SettingsError
 from lake.store import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ class Source:
     version: str                                         # written into every manifest
     session_for: Callable[[Settings, str], ApiSession]   # raises SettingsError naming what is missing
     window_params: WindowParams
+    start_setting: str | None = None                     # where a first run starts (ISO 8601), per scope
 
     def scopes(self, settings: Settings) -> list[str]:
         """<SOURCE>_SCOPES=acme,globex, else the one scope 'default'."""
@@ -81,14 +82,16 @@ def extract_source(source: Source, settings: Settings, *, scope_names: list[str]
     (before any request is sent: every scope's settings are checked first)."""
     entities = select(source.entities, entity_names)
     sessions = {scope: source.session_for(settings, scope) for scope in scope_names or source.scopes(settings)}
+    starts = {scope: _start(source, settings, scope) for scope in sessions}
     store = open_store(settings)
     results = []
     for scope, session in sessions.items():
         started_at = dt.datetime.now(dt.timezone.utc)
+        start = starts[scope]
         for entity in entities:
             result = extract_entity(store=store, session=session, source=source.name, scope=scope, entity=entity,
                                     window_params=source.window_params, started_at=started_at,
-                                    version=source.version, since=since, full_refresh=full_refresh)
+                                    version=source.version, since=since, full_refresh=full_refresh, start=start)
             results.append(result)
             if result.budget_exhausted:
                 log.error("%s scope=%s: daily API budget exhausted after %s; what was written is committed "
@@ -102,14 +105,27 @@ def extract_source(source: Source, settings: Settings, *, scope_names: list[str]
     return results
 
 
+def _start(source: Source, settings: Settings, scope: str) -> str | None:
+    value = settings.scoped(source.start_setting, scope) if source.start_setting else None
+    if value:
+        try:
+            return iso(parse_ts(value))
+        except ValueError:
+            raise SettingsError(f"{settings.scoped_name(source.start_setting, scope)}={value!r} is not an "
+                                "ISO 8601 time") from None
+    return None
+
+
 def extract_entity(*, store: Store, session: ApiSession, source: str, scope: str, entity: Entity,
                    window_params: WindowParams, started_at: dt.datetime, version: str,
-                   since: str | None = None, full_refresh: bool = False) -> EntityResult:
+                   since: str | None = None, full_refresh: bool = False, start: str | None = None) -> EntityResult:
+    """start: where the entity begins when there is no watermark to resume from (first run, --full-refresh)."""
     until = iso(started_at)
     before = read_watermark(store, source, scope, entity.name) if entity.incremental else None
     resume = None if (full_refresh or since or not entity.incremental) else before
     since = None if full_refresh else since
-    window = window_params(entity, resume, since, until) if entity.incremental else {}
+    begin = since or (start if resume is None else None)
+    window = window_params(entity, resume, begin, until) if entity.incremental else {}
     params = {**entity.params, **window}
     writer = RunWriter(store, source, scope, entity.name, started_at=started_at, extractor_version=version)
     result = EntityResult(source, scope, entity.name, "success", watermark_before=before)

@@ -45,7 +45,6 @@ class Settings:
     pipedrive_base_url: str | None = None
     pipedrive_scopes: str | None = None
     zendesk_scopes: str | None = None
-    zendesk_start_time: str | None = None
     zendesk_subdomain: str | None = None
     zendesk_base_url: str | None = None
     zendesk_email: str | None = None
@@ -88,7 +87,7 @@ class Settings:
         """A per-scope value: NAME for the 'default' scope, NAME__<SCOPE> (e.g.
         PIPEDRIVE_API_TOKEN__ACME) for any other, so one .env can serve several tenants."""
         if scope == "default":
-            return getattr(self, name.lower())
+            return getattr(self, name.lower(), None) or (self.environ.get(name, "").strip() or None)
         value = self.environ.get(f"{name}__{scope.upper()}", "").strip()
         return value or None
 

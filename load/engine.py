@@ -11,10 +11,13 @@ Source-agnostic: a source hands over its name and entity table; the rest is the 
   (meta.loaded_files.rows_duplicate) but not stored again. The inclusive updated_since boundary and
   every full-refresh entity re-send unchanged records each day; without this, stg would grow by a copy
   of every dimension daily and a quiet run would not be quiet.
-- While the stg table holds no row of the scope yet (first load, --rebuild), there is nothing to compare
-  with: parts are COPYed straight into it. Otherwise (and if the fast COPY hits the primary key, i.e.
-  rows present but the ledger row lost) the part goes the DESIGN §4 way: COPY into a temp table, then
-  one INSERT ... SELECT ... ON CONFLICT (_blob_path, _line_no) DO NOTHING that also drops duplicates.
+- While the stg table held no row of the scope when this invocation began (first load, --rebuild),
+  every stored version was written by this invocation: the loader remembers the newest doc hash of each
+  record it stored (VERSION_MEMO_LIMIT records at most) and COPYs new versions straight into stg,
+  skipping repeats in Python. Otherwise (and if the fast COPY hits the primary key, i.e. rows present
+  but the ledger row lost, or the memo is full) the part goes the DESIGN §4 way: COPY into a temp table,
+  then one INSERT ... SELECT ... ON CONFLICT (_blob_path, _line_no) DO NOTHING that also drops lines
+  equal to the newest stored version. Repeats inside one part are skipped in Python on both paths.
 - Each part's sha256, byte size and line count are checked against the manifest while streaming; a
   mismatch (or an unreadable part) rolls the part back and fails its run: the rest of that run is not
   loaded, later runs are, the entity's meta.pipeline_runs row says 'failed', the exit code is 1.
@@ -49,6 +52,7 @@ log = logging.getLogger(__name__)
 
 SQL_DIR = Path(__file__).with_name("sql")
 MAX_DB_REJECTS = 20        # lines PostgreSQL refuses that our checks passed, per part, before giving up
+VERSION_MEMO_LIMIT = 1_500_000  # records remembered on the fast path (~110 bytes each); then the merge path
 COLUMNS = ("scope", "_blob_path", "_load_id", "record_id", "source_updated_at", "_line_no", "doc")
 
 
@@ -142,6 +146,7 @@ def _load_entity(conn, store: Store, table, source: str, entity: Entity, scope: 
         cur.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {} WHERE scope = %s)").format(table), (scope,))
         fast = not cur.fetchone()[0]
         conn.commit()
+    memo: dict[bytes, int] = {}  # fast path: record_id -> hash of the newest doc this invocation stored
     try:
         for run in runs:
             try:
@@ -150,7 +155,11 @@ def _load_entity(conn, store: Store, table, source: str, entity: Entity, scope: 
                     if part["path"] in loaded:
                         result.skipped += 1
                         continue
-                    _load_part(conn, store, table, run, part, checker, result, fast)
+                    if fast and len(memo) > VERSION_MEMO_LIMIT:
+                        fast, memo = False, {}
+                    newest, fast = _load_part(conn, store, table, run, part, checker, result, fast, memo)
+                    if fast:
+                        memo.update(newest)
             except PartFailed as exc:
                 log.error("%s.%s scope=%s run %s failed, rest of the run not loaded: %s",
                           source, entity.name, scope, run.run_id, exc)
@@ -189,15 +198,16 @@ def _manifest_parts(store: Store, run: BronzeRun) -> list[dict]:
 
 
 def _load_part(conn, store: Store, table, run: BronzeRun, part: dict, checker: LineChecker,
-               result: EntityResult, fast: bool) -> None:
-    """One part, one transaction: stg rows + ledger row + rejected rows, or nothing."""
+               result: EntityResult, fast: bool, memo: dict[bytes, int]) -> tuple[dict[bytes, int], bool]:
+    """One part, one transaction: stg rows + ledger row + rejected rows, or nothing. Returns the part's
+    newest doc hash per record (for the memo) and whether the fast path still holds."""
     head = b"".join(checker.copy_field(v) + b"\t" for v in (run.scope, part["path"], str(result.load_id)))
     refused: dict[int, str] = {}  # line_no -> PostgreSQL's reason, for lines COPY refused
     # A retry either switches fast -> merge (once) or sets one more refused line aside (at most
     # MAX_DB_REJECTS, then it raises), so this many attempts always suffice.
     attempts = MAX_DB_REJECTS + 2
     for _ in range(attempts):
-        stream = PartStream(store, part["path"], head, checker, refused)
+        stream = PartStream(store, part["path"], head, checker, refused, memo if fast else None)
         try:
             inserted = _copy(conn, table, stream, fast)
         except errors.UniqueViolation:
@@ -247,6 +257,7 @@ def _load_part(conn, store: Store, table, run: BronzeRun, part: dict, checker: L
     result.duplicates += duplicates
     result.rejected += sum(not r.is_repaired for r in stream.rejects)
     result.repaired += sum(r.is_repaired for r in stream.rejects)
+    return stream.newest, fast
 
 
 def _copy(conn, table, stream: PartStream, fast: bool) -> int:

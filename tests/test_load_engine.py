@@ -191,6 +191,35 @@ def test_a_version_already_stored_is_counted_not_stored_again(db, store):
     assert query(db, "SELECT count(*) FROM meta.loaded_files") == [(3,)]
 
 
+@pytest.mark.parametrize("loads", ["one invocation", "one invocation per run"])
+def test_unchanged_records_in_several_runs_are_stored_once_however_they_are_loaded(db, store, loads):
+    """A first load or a --rebuild of many runs (one invocation) must store what daily loads store."""
+    started = [T0 + dt.timedelta(hours=h) for h in range(3)]
+    runs = [[deal(i) for i in range(6)],
+            [deal(i) for i in range(6)] + [deal(2, title="v2", update_time="2026-11-20T07:00:00Z")],
+            [deal(i) for i in range(6) if i != 2] + [deal(2, title="v2", update_time="2026-11-20T07:00:00Z")]]
+    for n, (records, at) in enumerate(zip(runs, started)):
+        write_run(store, records, started_at=at, max_records=4)
+        if loads == "one invocation per run" or n == len(runs) - 1:
+            load_source(db, store, SOURCE, [DEALS])
+    # versions: every deal once, deal 2 twice (v1 in run 0, v2 in run 1; run 1's v1 and run 2's v2 repeat)
+    versions = query(db, "SELECT record_id, count(*) FROM stg_pipedrive.deals_raw GROUP BY 1 ORDER BY 1")
+    assert versions == [("0", 1), ("1", 1), ("2", 2), ("3", 1), ("4", 1), ("5", 1)]
+    assert query(db, "SELECT sum(rows) - sum(rows_duplicate) FROM meta.loaded_files") == [(7,)]
+
+
+def test_a_record_repeated_inside_one_part_is_stored_once(db, store):
+    """Zendesk's time-based export repeats the records of a page boundary by design."""
+    same = deal(7)
+    for at, records in ((T0, [deal(1), same, same, deal(2), same]),
+                        (T0 + dt.timedelta(hours=1), [deal(3), deal(3), deal(1)])):
+        write_run(store, records, started_at=at)
+        [result] = load_source(db, store, SOURCE, [DEALS])
+    assert query(db, "SELECT record_id, count(*) FROM stg_pipedrive.deals_raw GROUP BY 1 ORDER BY 1") == [
+        ("1", 1), ("2", 1), ("3", 1), ("7", 1)]
+    assert (result.rows_in, result.rows_out, result.duplicates) == (3, 1, 2)
+
+
 def test_a_line_postgresql_refuses_is_rejected_and_the_rest_of_the_part_loads(db, store):
     # The line's own text mimics PostgreSQL's error context, to prove the line number is read from the right place.
     lines = [json.dumps(deal(1)).encode(), b'{"id":2,"t":"x\\nCOPY deals_raw, line 1, column doc","n":1e999999}',
