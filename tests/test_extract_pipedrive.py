@@ -58,7 +58,6 @@ def test_first_run_extracts_everything_with_deleted_deals(pipedrive_sim, tmp_pat
     assert read_watermark(store, "pipedrive", "default", "deals") == max(d["update_time"] for d in sim.truth("deals"))
     # The token travels in a header only: never in a URL the server (or a proxy log) sees.
     assert all("api_token" not in r["params"] for r in sim.requests)
-    assert PIPEDRIVE_SIM_TOKEN not in "".join(p.read_text() for p in (tmp_path / "logs").glob("*"))
 
 
 def test_second_run_reads_only_changes_and_third_run_adds_only_boundary_rows(pipedrive_sim, tmp_path):
@@ -132,7 +131,12 @@ def cli_env(sim, tmp_path):
 
 def test_cli_exit_codes(pipedrive_sim, tmp_path):
     env = cli_env(pipedrive_sim, tmp_path)
-    assert run_cli(env, "--entity", "pipelines").returncode == 0
+    ok = run_cli(env, "--entity", "pipelines")
+    assert ok.returncode == 0
+    # where the logs really go: LOG_DIR/pipedrive_bronze_<date>.log (and stderr); no token in either
+    [log_file] = (tmp_path / "logs").glob("pipedrive_bronze_*.log")
+    assert "pipedrive.pipelines scope=default status=success" in log_file.read_text()
+    assert PIPEDRIVE_SIM_TOKEN not in log_file.read_text() + ok.stderr + ok.stdout
     bad = run_cli(env, "--entity", "nope")
     assert bad.returncode == 2 and "unknown entity nope" in bad.stderr
     no_token = {k: v for k, v in env.items() if k != "PIPEDRIVE_API_TOKEN"}
