@@ -88,20 +88,27 @@ def extract_source(source: Source, settings: Settings, *, scope_names: list[str]
     for scope, session in sessions.items():
         started_at = dt.datetime.now(dt.timezone.utc)
         start = starts[scope]
-        for entity in entities:
+        for n, entity in enumerate(entities):
             result = extract_entity(store=store, session=session, source=source.name, scope=scope, entity=entity,
                                     window_params=source.window_params, started_at=started_at,
                                     version=source.version, since=since, full_refresh=full_refresh, start=start)
             results.append(result)
             if result.budget_exhausted:
+                why = "the daily API budget is spent"
                 log.error("%s scope=%s: daily API budget exhausted after %s; what was written is committed "
                           "and the next run resumes from watermark %s", source.name, scope, entity.name,
                           result.watermark_after)
-                break
-            if result.auth_failed:
+            elif result.auth_failed:
+                why = "the API refused the credentials"
                 log.error("%s scope=%s: the API refused the credentials; check them (nothing else was asked)",
                           source.name, scope)
-                break
+            else:
+                continue
+            # The rest of the scope is not asked (every request would meet the same answer), but each entity
+            # still gets its outcome, so meta.pipeline_runs and the health check see all of them.
+            results += [EntityResult(source.name, scope, e.name, result.status, error=f"not attempted: {why}")
+                        for e in entities[n + 1:]]
+            break
     return results
 
 

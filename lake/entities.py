@@ -5,7 +5,9 @@ Data flow: lake/sources/<source>.py ENTITIES -> extract (endpoint, paging, water
 Run standalone: python -c "from lake.sources.zendesk import ENTITIES; print(*ENTITIES, sep='\\n')"
 
 One name per entity everywhere (STYLE habit 2): `name` is the bronze entity folder, the watermark,
-the stg table `{name}_raw`, the --entity flag and the log prefix.
+the stg table `{name}_raw`, the --entity flag and the log prefix. The order of a source's ENTITIES is
+the order of every stage: catalogs and dimensions first, then the facts that point at them (normalize
+renders custom values against the catalog it has just written).
 
 Three jobs that one "cursor field" used to do are three fields here:
 - watermark: how an incremental entity resumes. None = full refresh each run. 'max_field' = the largest
@@ -30,6 +32,15 @@ UPDATED_FIELDS = ("update_time", "updated_at", "modified")
 
 
 @dataclass(frozen=True)
+class CoreTable:
+    """How normalize writes one core table from an entity (normalize/engine.py has the details)."""
+    name: str
+    script: bool = False               # the SQL file writes the table itself (reads temp view winners)
+    keep_first: tuple[str, ...] = ()   # written on insert only, never updated (e.g. a first-seen name)
+    then: str | None = None            # SQL file run after the upsert (reads temp table changed)
+
+
+@dataclass(frozen=True)
 class Entity:
     name: str
     path: str                          # API path appended to the base URL
@@ -41,7 +52,7 @@ class Entity:
     version_fields: tuple[str, ...] = ()   # stg version (source_updated_at); default see module doc
     params: Mapping[str, str] = field(default_factory=dict)
     optional: bool = False             # 403/404 = not on this account's plan: skipped with a warning
-    core_tables: tuple[str, ...] = ()  # what normalize builds from it, in order
+    core_tables: tuple[CoreTable, ...] = ()  # what normalize builds from it, in order (a name = a plain upsert)
 
     def __post_init__(self):
         if self.paging not in PAGING_STYLES:
@@ -57,6 +68,8 @@ class Entity:
         if not self.name.isidentifier() or not self.name.islower():
             raise ValueError(f"{self.name}: entity names are lowercase identifiers (they become table names)")
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+        object.__setattr__(self, "core_tables", tuple(t if isinstance(t, CoreTable) else CoreTable(t)
+                                                      for t in self.core_tables))
         if not self.version_fields:
             object.__setattr__(self, "version_fields", (self.cursor_field,) if self.cursor_field else UPDATED_FIELDS)
 
@@ -67,6 +80,10 @@ class Entity:
     @property
     def stg_table(self) -> str:
         return f"{self.name}_raw"
+
+    @property
+    def core_table_names(self) -> tuple[str, ...]:
+        return tuple(t.name for t in self.core_tables)
 
 
 def select(entities: tuple[Entity, ...], names: list[str] | None) -> list[Entity]:

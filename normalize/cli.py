@@ -12,16 +12,16 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from typing import Callable, Mapping, Sequence
+from typing import Sequence
 
 import psycopg2
 
 from lake.db import connect
-from lake.entities import Entity
+from lake.entities import Entity, select
 from lake.logs import setup_logging
 from lake.migrate import MigrationError
 from lake.settings import SettingsError, get_settings
-from normalize.engine import CoreTable, normalize_source
+from normalize.engine import normalize_source
 
 log = logging.getLogger(__name__)
 
@@ -34,16 +34,15 @@ def parse_args(prog: str, source: str, argv: list[str] | None) -> argparse.Names
     return parser.parse_args(argv)
 
 
-def run_normalizer(name: str, source: str, ordered: Callable[[list[str] | None], Sequence[Entity]],
-                   tables: Mapping[str, CoreTable], argv: list[str] | None) -> int:
+def run_normalizer(name: str, source: str, entities: Sequence[Entity], argv: list[str] | None) -> int:
     """The whole main() of a normalizer: parse, configure, connect (applying migrations), normalize, exit code.
-    ordered(names) gives the selected entities in the source's normalize order (ValueError if unknown)."""
+    entities: the source's entity table, in normalize order."""
     try:
         args = parse_args(f"python -m normalize.{name}", source, argv)
     except SystemExit as exc:  # argparse: --help is 0, bad usage 2
         return exc.code if isinstance(exc.code, int) else 2
     try:
-        entities = ordered(args.entity)
+        chosen = select(tuple(entities), args.entity)
         settings = get_settings()
         setup_logging(name, settings)
         conn = connect(settings, migrate=True, application_name=name)
@@ -54,7 +53,7 @@ def run_normalizer(name: str, source: str, ordered: Callable[[list[str] | None],
         log.error("%s: cannot prepare the database: %s", name, exc)
         return 1
     try:
-        results = normalize_source(conn, source, entities, full=args.full, tables=tables)
+        results = normalize_source(conn, source, chosen, full=args.full)
     except psycopg2.Error as exc:  # the connection itself failed mid-way; entity errors are in results
         log.exception("%s: database error, stopped: %s", name, exc)
         return 1

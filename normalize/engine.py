@@ -6,8 +6,8 @@ Data flow: stg_{source}.{entity}_raw (rows with _load_id in (last normalized, ma
            -> meta.normalize_state + meta.pipeline_runs, all in one transaction per entity.
 Run standalone: python -m normalize.normalize_pipedrive [--entity deals]... [--full]
 
-Source-agnostic (the Zendesk normalizer reuses it); a source supplies its entity table, its SQL folder
-and, per core table, a CoreTable saying how the table is written:
+Source-agnostic; a source supplies its entity table (in normalize order) and its SQL folder. Each
+entity's core_tables are CoreTable rows (lake/entities.py) saying how the table is written:
 - upsert (default): the SQL file is a SELECT over `batch` whose columns are named as in the core table,
   as text (or already in the core type). The engine casts each text column with the util.try_* function
   for its core type, so types live in one place (the DDL). A value that does not cast becomes NULL and a
@@ -38,7 +38,7 @@ import psycopg2
 from psycopg2 import sql
 
 from lake.db import advisory_lock
-from lake.entities import Entity
+from lake.entities import CoreTable, Entity
 from lake.runs import finish_run, start_run
 
 log = logging.getLogger(__name__)
@@ -59,14 +59,6 @@ ANALYZE_AFTER_ROWS = 10_000
 class NormalizeError(Exception):
     """A transform and its core table do not fit (missing key or lineage column, unsupported type). Fatal
     for the entity: nothing of it is written, its run is 'failed'."""
-
-
-@dataclass(frozen=True)
-class CoreTable:
-    name: str
-    script: bool = False               # the SQL file writes the table itself (reads temp view winners)
-    keep_first: tuple[str, ...] = ()   # written on insert only, never updated (e.g. a first-seen name)
-    then: str | None = None            # SQL file run after the upsert (reads temp table changed)
 
 
 @dataclass
@@ -92,16 +84,15 @@ def _template(name: str, **identifiers: sql.Composable) -> sql.Composable:
 
 
 def normalize_source(conn, source: str, entities: Sequence[Entity], *, full: bool = False,
-                     tables: Mapping[str, CoreTable] | None = None, sql_dir: Path | None = None,
-                     batch_id: str | None = None) -> list[EntityResult]:
+                     sql_dir: Path | None = None, batch_id: str | None = None) -> list[EntityResult]:
     """Normalize each entity (in the order given) in its own transaction; a failed entity is rolled back,
     recorded, and the next one still runs. full=True reads every stg row instead of the new ones."""
     folder = sql_dir or SQL_ROOT / source
     with advisory_lock(conn, f"load:{source}"):
-        return [_entity(conn, source, e, full, tables or {}, folder, batch_id) for e in entities]
+        return [_entity(conn, source, e, full, folder, batch_id) for e in entities]
 
 
-def _entity(conn, source, entity, full, tables, folder, batch_id) -> EntityResult:
+def _entity(conn, source, entity, full, folder, batch_id) -> EntityResult:
     result = EntityResult(source, entity.name)
     started = time.monotonic()
     names = {"source": source, "entity": entity.name}
@@ -113,7 +104,7 @@ def _entity(conn, source, entity, full, tables, folder, batch_id) -> EntityResul
             after = _read_window(cur, stg, names, full, result)
             if result.rows_in:
                 cur.execute(_template("keys", stg=stg), {**names, "after": after, "upto": result.load_id_after})
-                specs = [tables.get(name, CoreTable(name)) for name in entity.core_tables]
+                specs = entity.core_tables
                 for i, spec in enumerate(specs):
                     winners = i == 0 and any(s.script for s in specs[1:])
                     _table_step(cur, names, spec, folder, result, winners=winners, full=full)

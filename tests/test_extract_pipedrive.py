@@ -95,9 +95,10 @@ def test_daily_budget_stop_then_next_run_completes(tmp_path):
     # 1200 deals = 3 pages of 500 at 10 tokens each: a budget of 15 lets two pages through.
     with PipedriveSimulator(seed=5, token=PIPEDRIVE_SIM_TOKEN, deals=1200, daily_budget=15) as sim:
         settings = settings_for(sim, tmp_path)
-        results = pipedrive_bronze.run(settings)
-        assert [(r.entity, r.status, r.rows) for r in results] == [("deals", "partial", 1000)]
-        assert results[0].budget_exhausted  # nothing more is attempted once the budget is gone
+        results = pipedrive_bronze.run(settings, entity_names=["deals", "activities"])
+        assert [(r.entity, r.status, r.rows) for r in results] == [("deals", "partial", 1000), ("activities", "partial", 0)]
+        assert results[0].budget_exhausted and results[1].error == "not attempted: the daily API budget is spent"
+        assert not any(r["path"] == "/api/v2/activities" for r in sim.requests)
         seen = sorted(d["update_time"] for d in sim.truth("deals"))[:1000]
         assert read_watermark(LocalStore(tmp_path / "lake"), "pipedrive", "default", "deals") == seen[-1]
         sim.limiter.daily_budget = 1000  # the next day, with a budget one run fits in

@@ -22,6 +22,7 @@ import pytest
 from psycopg2 import sql
 from psycopg2.extras import execute_values
 
+from lake.entities import select
 from lake.sources.pipedrive import ENTITIES, SOURCE
 from load.lines import updated_fields
 from normalize import normalize_pipedrive
@@ -41,7 +42,7 @@ ENUM, SET, MONEY, TEXT, LATE, UNKNOWN = ("a" * 40, "b" * 40, "c" * 40, "d" * 40,
 def pg(db):
     """This module's migrated connection, with every stg and core table and the normalize bookkeeping empty."""
     stg = [sql.Identifier(f"stg_{SOURCE}", e.stg_table) for e in ENTITIES]
-    core = [sql.Identifier("core", t) for t in sorted({t for e in ENTITIES for t in e.core_tables} | {"dim_date"})]
+    core = [sql.Identifier("core", t) for t in sorted({t for e in ENTITIES for t in e.core_table_names} | {"dim_date"})]
     meta = [sql.Identifier("meta", t) for t in ("normalize_state", "rejected_rows", "pipeline_runs")]
     with db.cursor() as cur:
         cur.execute(sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(stg + core + meta)))
@@ -620,8 +621,8 @@ def test_a_broken_transform_fails_its_entity_only(pg, tmp_path):
     broken = text.replace("_blob_path,\n        _line_no\n", "_blob_path\n")  # a lineage column missing
     assert broken != text
     (sql_dir / "pd_persons.sql").write_text(broken, encoding="utf-8")
-    results = {r.entity: r for r in normalize_source(pg, SOURCE, normalize_pipedrive.ordered(["persons", "deals"]),
-                                                     tables=normalize_pipedrive.TABLES, sql_dir=sql_dir)}
+    results = {r.entity: r for r in normalize_source(pg, SOURCE, select(ENTITIES, ["persons", "deals"]),
+                                                     sql_dir=sql_dir)}
     assert results["persons"].status == "failed" and "_line_no" in results["persons"].error
     assert results["deals"].status == "success"
     assert state(pg, "persons") == position

@@ -10,31 +10,35 @@ Run standalone: python -c "from lake.sources.pipedrive import ENTITIES; print(*E
   has seen every record up to the maximum update_time it holds: that maximum is a safe watermark.
 - v1 for users and the four *Fields catalogs (offset pages; users is unpaginated on the real API,
   which the offset loop handles as a single page). Never /v1/recents: it only returns a month.
+- Order (every stage): field catalogs, users, pipelines, stages, organizations, persons, deals,
+  activities. core.pd_custom_fields keeps the first name it saw (field_name, insert-only) and, when a
+  catalog row changes, re-resolves that field's stored values; core.pd_custom_field_values is written
+  by its own script after deals/persons/organizations: each record's values are replaced by those of
+  its newest version.
 """
-from lake.entities import Entity
+from lake.entities import CoreTable, Entity
 
 SOURCE = "pipedrive"
 V2_INCREMENTAL = {"sort_by": "update_time", "sort_direction": "asc", "limit": "500"}
+V1 = {"limit": "500"}
+FIELDS = CoreTable("pd_custom_fields", keep_first=("field_name",), then="pd_custom_fields_resolve")
+VALUES = CoreTable("pd_custom_field_values", script=True)
+BY_UPDATE_TIME = {"watermark": "max_field", "cursor_field": "update_time"}
 
 ENTITIES = (
-    Entity("deals", "/api/v2/deals", "cursor", watermark="max_field", cursor_field="update_time",
-           params={**V2_INCREMENTAL, "status": "open,won,lost,deleted"},
-           core_tables=("pd_deals", "pd_custom_field_values")),
-    Entity("persons", "/api/v2/persons", "cursor", watermark="max_field", cursor_field="update_time", params=V2_INCREMENTAL,
-           core_tables=("pd_persons", "pd_custom_field_values")),
-    Entity("organizations", "/api/v2/organizations", "cursor", watermark="max_field", cursor_field="update_time", params=V2_INCREMENTAL,
-           core_tables=("pd_organizations", "pd_custom_field_values")),
-    Entity("activities", "/api/v2/activities", "cursor", watermark="max_field", cursor_field="update_time", params=V2_INCREMENTAL,
-           core_tables=("pd_activities",)),
+    Entity("deal_fields", "/api/v1/dealFields", "offset", key="key", params=V1, core_tables=(FIELDS,)),
+    Entity("person_fields", "/api/v1/personFields", "offset", key="key", params=V1, core_tables=(FIELDS,)),
+    Entity("organization_fields", "/api/v1/organizationFields", "offset", key="key", params=V1, core_tables=(FIELDS,)),
+    Entity("activity_fields", "/api/v1/activityFields", "offset", key="key", params=V1, core_tables=(FIELDS,)),
+    Entity("users", "/api/v1/users", "offset", params=V1, core_tables=("pd_users",)),
     Entity("pipelines", "/api/v2/pipelines", "cursor", params={"limit": "500"}, core_tables=("pd_pipelines",)),
     Entity("stages", "/api/v2/stages", "cursor", params={"limit": "500"}, core_tables=("pd_stages",)),
-    Entity("users", "/api/v1/users", "offset", params={"limit": "500"}, core_tables=("pd_users",)),
-    Entity("deal_fields", "/api/v1/dealFields", "offset", key="key", params={"limit": "500"},
-           core_tables=("pd_custom_fields",)),
-    Entity("person_fields", "/api/v1/personFields", "offset", key="key", params={"limit": "500"},
-           core_tables=("pd_custom_fields",)),
-    Entity("organization_fields", "/api/v1/organizationFields", "offset", key="key", params={"limit": "500"},
-           core_tables=("pd_custom_fields",)),
-    Entity("activity_fields", "/api/v1/activityFields", "offset", key="key", params={"limit": "500"},
-           core_tables=("pd_custom_fields",)),
+    Entity("organizations", "/api/v2/organizations", "cursor", **BY_UPDATE_TIME, params=V2_INCREMENTAL,
+           core_tables=("pd_organizations", VALUES)),
+    Entity("persons", "/api/v2/persons", "cursor", **BY_UPDATE_TIME, params=V2_INCREMENTAL,
+           core_tables=("pd_persons", VALUES)),
+    Entity("deals", "/api/v2/deals", "cursor", **BY_UPDATE_TIME,
+           params={**V2_INCREMENTAL, "status": "open,won,lost,deleted"}, core_tables=("pd_deals", VALUES)),
+    Entity("activities", "/api/v2/activities", "cursor", **BY_UPDATE_TIME, params=V2_INCREMENTAL,
+           core_tables=("pd_activities",)),
 )

@@ -13,26 +13,31 @@ Run standalone: python -c "from lake.sources.zendesk import ENTITIES; print(*ENT
   start_time is inclusive, so boundary records repeat (the loader stores a version once).
 - groups, ticket_fields, ticket_forms: cursor-paginated lists (page[size] 100), full refresh each run.
   ticket_forms is a plan feature: a 403/404 there means "not on this plan", not a failure.
+- Order (every stage): the ticket field catalog first (ticket values render option labels against
+  it), forms, groups, organizations, users, and tickets last. core.zd_ticket_fields keeps the first
+  title it saw and re-renders a field's stored values when its catalog row changes; tags and custom
+  values are replaced per ticket from its newest version by their own scripts.
 """
-from lake.entities import Entity
+from lake.entities import CoreTable, Entity
 
 SOURCE = "zendesk"
 EXPORT = {"per_page": "1000"}
 LIST = {"page[size]": "100"}
 
 ENTITIES = (
-    Entity("tickets", "/api/v2/incremental/tickets/cursor.json", "export_cursor", records="tickets",
-           watermark="page_state", version_fields=("generated_timestamp", "updated_at"),
-           params={**EXPORT, "support_type_scope": "all"},
-           core_tables=("zd_tickets", "zd_ticket_tags", "zd_ticket_custom_field_values")),
-    Entity("users", "/api/v2/incremental/users/cursor.json", "export_cursor", records="users",
-           watermark="page_state", version_fields=("updated_at",), params=EXPORT, core_tables=("zd_users",)),
+    Entity("ticket_fields", "/api/v2/ticket_fields.json", "links", records="ticket_fields", params=LIST,
+           core_tables=(CoreTable("zd_ticket_fields", keep_first=("title",), then="zd_ticket_fields_resolve"),)),
+    Entity("ticket_forms", "/api/v2/ticket_forms.json", "links", records="ticket_forms", params=LIST,
+           optional=True, core_tables=("zd_ticket_forms",)),
+    Entity("groups", "/api/v2/groups.json", "links", records="groups", params=LIST, core_tables=("zd_groups",)),
     Entity("organizations", "/api/v2/incremental/organizations.json", "export_time", records="organizations",
            watermark="page_state", version_fields=("updated_at",), params=EXPORT,
            core_tables=("zd_organizations",)),
-    Entity("groups", "/api/v2/groups.json", "links", records="groups", params=LIST, core_tables=("zd_groups",)),
-    Entity("ticket_fields", "/api/v2/ticket_fields.json", "links", records="ticket_fields", params=LIST,
-           core_tables=("zd_ticket_fields",)),
-    Entity("ticket_forms", "/api/v2/ticket_forms.json", "links", records="ticket_forms", params=LIST,
-           optional=True, core_tables=("zd_ticket_forms",)),
+    Entity("users", "/api/v2/incremental/users/cursor.json", "export_cursor", records="users",
+           watermark="page_state", version_fields=("updated_at",), params=EXPORT, core_tables=("zd_users",)),
+    Entity("tickets", "/api/v2/incremental/tickets/cursor.json", "export_cursor", records="tickets",
+           watermark="page_state", version_fields=("generated_timestamp", "updated_at"),
+           params={**EXPORT, "support_type_scope": "all"},
+           core_tables=("zd_tickets", CoreTable("zd_ticket_tags", script=True),
+                        CoreTable("zd_ticket_custom_field_values", script=True))),
 )
