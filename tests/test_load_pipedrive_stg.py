@@ -7,7 +7,6 @@ reproduces the same rows. Engine details (merge path, scopes, line checks): test
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
 import os
 import signal

@@ -12,20 +12,16 @@ from the records a test loads, never copied from a previous output.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 import zlib
-from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from psycopg2 import sql
-from psycopg2.extras import execute_values
 
 from lake.entities import select
 from lake.sources.pipedrive import ENTITIES, SOURCE
-from load.lines import updated_fields
 from normalize import normalize_pipedrive
+from tests.fixtures.stg import Load, empty_tables, load_docs, one, query, snapshot
 from normalize.engine import SQL_ROOT, normalize_source
 
 ENTITY = {e.name: e for e in ENTITIES}
@@ -41,55 +37,14 @@ ENUM, SET, MONEY, TEXT, LATE, UNKNOWN = ("a" * 40, "b" * 40, "c" * 40, "d" * 40,
 @pytest.fixture
 def pg(db):
     """This module's migrated connection, with every stg and core table and the normalize bookkeeping empty."""
-    stg = [sql.Identifier(f"stg_{SOURCE}", e.stg_table) for e in ENTITIES]
-    core = [sql.Identifier("core", t) for t in sorted({t for e in ENTITIES for t in e.core_table_names} | {"dim_date"})]
-    meta = [sql.Identifier("meta", t) for t in ("normalize_state", "rejected_rows", "pipeline_runs")]
-    with db.cursor() as cur:
-        cur.execute(sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(stg + core + meta)))
-    db.commit()
+    empty_tables(db, SOURCE, ENTITIES)
     yield db
     db.rollback()
 
 
-@dataclass(frozen=True)
-class Load:
-    load_id: int
-    path: str
-
-
-def source_updated_at(doc: dict, entity: str) -> dt.datetime | None:
-    """As load/lines.py computes it: the first update field present, ISO 8601, zone-less = UTC, else null."""
-    value = next((doc[f] for f in updated_fields(ENTITY[entity]) if doc.get(f)), None)
-    try:
-        ts = dt.datetime.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return None
-    return ts.replace(tzinfo=UTC) if ts is not None and ts.tzinfo is None else ts
-
-
 def load(conn, entity: str, docs: list[dict], *, scope: str = SCOPE) -> Load:
-    """One loader run for one entity: a new _load_id, one bronze part (paths sort in load order), committed.
-    Like load/sql/merge_part.sql, a doc equal to the newest stored version of its record is not stored again
-    (the loader's answer to full-refresh entities re-sending unchanged records every day)."""
-    e = ENTITY[entity]
-    with conn.cursor() as cur:
-        cur.execute("SELECT nextval('meta.load_id_seq')")
-        load_id = cur.fetchone()[0]
-        path = (f"bronze/{SOURCE}/scope={scope}/entity={entity}/ingestion_date=2026-11-21/"
-                f"run_id=20261121T000000.{load_id:09d}Z/part-00000.jsonl.gz")
-        rows = [(scope, str(doc[e.key]), json.dumps(doc, ensure_ascii=False), source_updated_at(doc, entity),
-                 path, line_no, load_id) for line_no, doc in enumerate(docs, start=1)]
-        execute_values(cur, sql.SQL("""
-            INSERT INTO {stg} (scope, record_id, doc, source_updated_at, _blob_path, _line_no, _load_id)
-            SELECT * FROM (VALUES %s) AS p (scope, record_id, doc, source_updated_at, _blob_path, _line_no, _load_id)
-            WHERE NOT EXISTS (SELECT 1 FROM (SELECT s.doc FROM {stg} s WHERE s.scope = p.scope
-                                             AND s.record_id = p.record_id
-                                             ORDER BY s._blob_path DESC, s._line_no DESC LIMIT 1) AS newest
-                              WHERE newest.doc = p.doc)""").format(stg=sql.Identifier(f"stg_{SOURCE}", e.stg_table)),
-                       rows, template="(%s, %s, %s::jsonb, %s::timestamptz, %s, %s::integer, %s::bigint)",
-                       page_size=len(rows) or 1)
-    conn.commit()
-    return Load(load_id, path)
+    """One loader run for one entity (tests/fixtures/stg.py)."""
+    return load_docs(conn, SOURCE, ENTITY[entity], docs, scope=scope)
 
 
 def normalize(conn, *entities: str, full: bool = False) -> dict:
@@ -97,25 +52,10 @@ def normalize(conn, *entities: str, full: bool = False) -> dict:
     return {r.entity: r for r in normalize_pipedrive.normalize(conn, list(entities), full=full)}
 
 
-def query(conn, text: str, params=None) -> list[tuple]:
-    with conn.cursor() as cur:
-        cur.execute(text, params)
-        rows = cur.fetchall()
-    conn.commit()
-    return rows
 
 
-def one(conn, text: str, params=None):
-    rows = query(conn, text, params)
-    assert len(rows) == 1, rows
-    return rows[0]
 
 
-def snapshot(conn, table: str) -> list:
-    """Every row of a core table, without _updated_at (when normalize wrote it is not content)."""
-    return sorted(json.dumps(r[0], sort_keys=True) for r in
-                  query(conn, sql.SQL("SELECT to_jsonb(t) - '_updated_at' FROM {} t").format(
-                      sql.Identifier("core", table))))
 
 
 def state(conn, entity: str):

@@ -2,7 +2,6 @@
 
 Real HTTP (simulator), real bronze (local store), real PostgreSQL; each stage through its main().
 """
-import json
 from collections import defaultdict
 from decimal import Decimal
 
