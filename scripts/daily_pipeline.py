@@ -1,16 +1,18 @@
 """The daily runner: extract -> load -> normalize for each source, one instance at a time.
 
 Data flow: scheduler (Task Scheduler / cron) -> main() -> each stage's main(argv) in order -> exit code.
-Run standalone: python -m scripts.daily_pipeline [--demo] [--source pipedrive]
+Run standalone: python -m scripts.daily_pipeline [--demo] [--source pipedrive|zendesk]
 
+- Runs every configured source (lake.sources.configured: any PIPEDRIVE_* / ZENDESK_* setting present),
+  or those named by --source; none configured is a configuration error (exit 2).
 - Logs to logs/daily_pipeline_{date}.log (and the console).
 - A single-instance lock (a PostgreSQL advisory lock, so it also holds across machines sharing the
   database): a second runner exits 1 at once instead of racing the first.
 - A stage that fails does not stop the later ones: an extract stopped by the daily API budget has
   still committed what it wrote, and loading and normalizing that is what the next morning needs.
   The exit code is 1 if any stage failed.
-- --demo runs against the loopback simulators with a lake and an embedded PostgreSQL of its own
-  under ./data/demo (scope 'demo'), so it works on a fresh machine and never touches real data.
+- --demo runs both sources against the loopback simulators with a lake and an embedded PostgreSQL of
+  its own under ./data/demo (scope 'demo'), so it works on a fresh machine and never touches real data.
 """
 from __future__ import annotations
 
@@ -21,22 +23,17 @@ import os
 import sys
 import time
 
-from extract import pipedrive_bronze
 from lake import db
-from lake.runs import finish_run, start_run
 from lake.logs import release_logging, setup_logging
+from lake.runs import finish_run, start_run
 from lake.settings import SettingsError, get_settings
-from load import load_pipedrive_stg
-from normalize import normalize_pipedrive
+from lake.sources import SOURCES, configured, stage_mains
 
 log = logging.getLogger("scripts.daily_pipeline")
 
-SOURCES = {
-    "pipedrive": (("extract", pipedrive_bronze.main), ("load", load_pipedrive_stg.main),
-                  ("normalize", normalize_pipedrive.main)),
-}
 LOCK_NAME = "daily_pipeline"
-DEMO_TOKEN = "demo-pipedrive-token"
+DEMO_PIPEDRIVE_TOKEN = "demo-pipedrive-token"
+DEMO_ZENDESK_EMAIL, DEMO_ZENDESK_TOKEN = "demo@example.com", "demo-zendesk-token"
 
 
 @contextlib.contextmanager
@@ -54,15 +51,19 @@ def single_instance(settings):
 
 @contextlib.contextmanager
 def demo_environment():
-    """Point every stage at a started simulator and at ./data/demo, for this process only."""
+    """Point every stage at started simulators and at ./data/demo, for this process only."""
     from sandbox.pipedrive import PipedriveSimulator
-    with PipedriveSimulator(seed=1, token=DEMO_TOKEN, burst_limit=40) as sim:
+    from sandbox.zendesk import ZendeskSimulator
+    with PipedriveSimulator(seed=1, token=DEMO_PIPEDRIVE_TOKEN, burst_limit=40) as pipedrive, \
+            ZendeskSimulator(seed=1, email=DEMO_ZENDESK_EMAIL, token=DEMO_ZENDESK_TOKEN, window_seconds=2.0) as zendesk:
         saved = dict(os.environ)
-        for name in [k for k in os.environ if k.startswith(("PIPEDRIVE_", "DATABASE_URL", "PG", "LAKE_"))]:
+        for name in [k for k in os.environ if k.startswith(("PIPEDRIVE_", "ZENDESK_", "DATABASE_URL", "PG", "LAKE_"))]:
             del os.environ[name]
-        os.environ.update(PIPEDRIVE_SCOPES="demo", PIPEDRIVE_API_TOKEN__DEMO=DEMO_TOKEN,
-                          PIPEDRIVE_BASE_URL__DEMO=sim.base_url, LAKE_BACKEND="local",
-                          LAKE_ROOT="./data/demo/lake", EMBEDDED_PG_DIR="./data/demo/pg")
+        os.environ.update(PIPEDRIVE_SCOPES="demo", PIPEDRIVE_API_TOKEN__DEMO=DEMO_PIPEDRIVE_TOKEN,
+                          PIPEDRIVE_BASE_URL__DEMO=pipedrive.base_url,
+                          ZENDESK_SCOPES="demo", ZENDESK_BASE_URL__DEMO=zendesk.base_url,
+                          ZENDESK_EMAIL__DEMO=DEMO_ZENDESK_EMAIL, ZENDESK_API_TOKEN__DEMO=DEMO_ZENDESK_TOKEN,
+                          LAKE_BACKEND="local", LAKE_ROOT="./data/demo/lake", EMBEDDED_PG_DIR="./data/demo/pg")
         get_settings.cache_clear()
         try:
             yield
@@ -85,7 +86,7 @@ def record_extract(conn, results) -> None:
 def run_stages(conn, sources: list[str]) -> int:
     failed = []
     for source in sources:
-        for stage, stage_main in SOURCES[source]:
+        for stage, stage_main in stage_mains(source):
             started = time.monotonic()
             log.info("%s %s: starting", source, stage)
             try:
@@ -121,14 +122,22 @@ def summary(settings) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.daily_pipeline", description=__doc__.splitlines()[0])
     parser.add_argument("--demo", action="store_true", help="run against the local simulators, in ./data/demo")
-    parser.add_argument("--source", choices=sorted(SOURCES), action="append", help="only this source (repeatable)")
-    args = parser.parse_args(argv)
+    parser.add_argument("--source", choices=SOURCES, action="append",
+                        help="only this source (repeatable; default: every configured source)")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help is 0, bad usage 2
+        return exc.code if isinstance(exc.code, int) else 2
     with demo_environment() if args.demo else contextlib.nullcontext():
         try:
             settings = get_settings()
             setup_logging("daily_pipeline", settings, own=True)
+            sources = args.source or configured(settings)
+            if not sources:
+                raise SettingsError("no source is configured: set PIPEDRIVE_* and/or ZENDESK_* (see .env.example)")
+            log.info("daily pipeline: sources %s", ", ".join(sources))
             with single_instance(settings) as conn:
-                code = run_stages(conn, args.source or sorted(SOURCES))
+                code = run_stages(conn, sources)
                 if args.demo:
                     summary(settings)
                 return code

@@ -60,11 +60,29 @@ def test_a_failing_stage_makes_the_run_fail_but_later_stages_still_run(monkeypat
 
 def test_demo_needs_no_configuration(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
-    for name in ("DATABASE_URL", "PGHOST", "PGDATABASE", "LAKE_ROOT", "LOG_DIR", "PIPEDRIVE_API_TOKEN"):
+    for name in ("DATABASE_URL", "PGHOST", "PGDATABASE", "LAKE_ROOT", "LOG_DIR", "PIPEDRIVE_API_TOKEN",
+                 "ZENDESK_API_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     get_settings.cache_clear()
     assert daily_pipeline.main(["--demo"]) == 0
     log = next((tmp_path / "logs").glob("daily_pipeline_*.log")).read_text()
-    assert "core.pd_deals rows=" in log and "every stage succeeded" in log
-    assert (tmp_path / "data" / "demo" / "lake" / "bronze" / "pipedrive" / "scope=demo").is_dir()
+    assert "core.pd_deals rows=" in log and "core.zd_tickets rows=" in log and "every stage succeeded" in log
+    for source in ("pipedrive", "zendesk"):
+        assert (tmp_path / "data" / "demo" / "lake" / "bronze" / source / "scope=demo").is_dir()
+    get_settings.cache_clear()
+
+
+def test_only_configured_sources_run_and_none_configured_is_a_configuration_error(monkeypatch, tmp_path, pg_url,
+                                                                                  pipedrive_sim, capsys):
+    configure(monkeypatch, tmp_path, pg_url, pipedrive_sim)
+    assert daily_pipeline.main([]) == 0  # ZENDESK_* unset: a Pipedrive-only team gets a green run
+    with psycopg2.connect(pg_url) as conn, conn.cursor() as cur:
+        cur.execute("select distinct source from meta.pipeline_runs")
+        assert cur.fetchall() == [("pipedrive",)]
+    assert daily_pipeline.main(["--source", "zendesk"]) == 1  # named explicitly, its missing settings fail it
+    for name in ("PIPEDRIVE_API_TOKEN", "PIPEDRIVE_BASE_URL"):
+        monkeypatch.delenv(name)
+    get_settings.cache_clear()
+    assert daily_pipeline.main([]) == 2
+    assert "no source is configured" in capsys.readouterr().err
     get_settings.cache_clear()
