@@ -12,7 +12,7 @@ Source-agnostic: a source hands over its name and entity table; the rest is the 
   every full-refresh entity re-send unchanged records each day; without this, stg would grow by a copy
   of every dimension daily and a quiet run would not be quiet.
 - While the stg table held no row of the scope when this invocation began (first load, --rebuild),
-  every stored version was written by this invocation: the loader remembers the newest doc hash of each
+  every stored version was written by this invocation: the loader remembers the newest line hash of each
   record it stored (VERSION_MEMO_LIMIT records at most) and COPYs new versions straight into stg,
   skipping repeats in Python. Otherwise (and if the fast COPY hits the primary key, i.e. rows present
   but the ledger row lost, or the memo is full) the part goes the DESIGN §4 way: COPY into a temp table,
@@ -146,7 +146,7 @@ def _load_entity(conn, store: Store, table, source: str, entity: Entity, scope: 
         cur.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {} WHERE scope = %s)").format(table), (scope,))
         fast = not cur.fetchone()[0]
         conn.commit()
-    memo: dict[bytes, int] = {}  # fast path: record_id -> hash of the newest doc this invocation stored
+    memo: dict[bytes, int] = {}  # fast path: record_id -> hash of the newest line this invocation stored
     try:
         for run in runs:
             try:
@@ -200,7 +200,7 @@ def _manifest_parts(store: Store, run: BronzeRun) -> list[dict]:
 def _load_part(conn, store: Store, table, run: BronzeRun, part: dict, checker: LineChecker,
                result: EntityResult, fast: bool, memo: dict[bytes, int]) -> tuple[dict[bytes, int], bool]:
     """One part, one transaction: stg rows + ledger row + rejected rows, or nothing. Returns the part's
-    newest doc hash per record (for the memo) and whether the fast path still holds."""
+    newest line hash per record (for the memo) and whether the fast path still holds."""
     head = b"".join(checker.copy_field(v) + b"\t" for v in (run.scope, part["path"], str(result.load_id)))
     refused: dict[int, str] = {}  # line_no -> PostgreSQL's reason, for lines COPY refused
     # A retry either switches fast -> merge (once) or sets one more refused line aside (at most

@@ -145,3 +145,17 @@ def test_missing_or_bad_settings_are_a_configuration_error_that_names_them(env, 
     from lake.settings import SettingsError
     with pytest.raises(SettingsError, match=missing):
         zendesk_bronze.run(Settings.from_env({**env, "LAKE_ROOT": str(tmp_path / "lake")}))
+
+
+def test_several_accounts_are_scopes_with_their_own_credentials_and_watermarks(tmp_path):
+    with ZendeskSimulator(seed=7, email="a@acme.test", token="acme-token-1") as acme, \
+            ZendeskSimulator(seed=8, oauth_token="globex-oauth-2", tickets=50) as globex:
+        env = {"ZENDESK_SCOPES": "acme, globex", "LAKE_ROOT": str(tmp_path / "lake"),
+               "ZENDESK_BASE_URL__ACME": acme.base_url, "ZENDESK_EMAIL__ACME": "a@acme.test",
+               "ZENDESK_API_TOKEN__ACME": "acme-token-1",
+               "ZENDESK_BASE_URL__GLOBEX": globex.base_url, "ZENDESK_OAUTH_TOKEN__GLOBEX": "globex-oauth-2"}
+        results = zendesk_bronze.run(Settings.from_env(env), entity_names=["tickets"])
+        assert [(r.scope, r.status, r.rows) for r in results] == [
+            ("acme", "success", len(acme.truth("tickets"))), ("globex", "success", len(globex.truth("tickets")))]
+        store = LocalStore(tmp_path / "lake")
+        assert read_watermark(store, "zendesk", "acme", "tickets") != read_watermark(store, "zendesk", "globex", "tickets")

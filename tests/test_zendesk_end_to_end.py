@@ -111,6 +111,11 @@ def test_two_runs_with_time_passing_then_a_quiet_run(pipeline, db):
     # a renamed field keeps the title Power BI already shows
     assert dict(rows(db, "select ticket_field_id, title from core.zd_ticket_fields")) == first_titles
     assert rows(db, "select count(*) from core.zd_tickets where octet_length(description) >= 200000")[0][0] >= 2
+    # the NUL in one description was stripped on the way into stg, and the repair is on record
+    nul = [t["id"] for t in sim.truth("tickets") if "\x00" in (t["description"] or "")]
+    repaired = rows(db, "select distinct s.record_id::bigint from meta.rejected_rows r join stg_zendesk.tickets_raw s "
+                        "using (_blob_path, _line_no) where r.reason_code = 'nul_stripped' and r.is_repaired")
+    assert nul and {r[0] for r in repaired} == set(nul)
     before_stg, before_core = stg_count(db), snapshot(db)
     run_pipeline()
     assert stg_count(db) == before_stg, "a run with no changes must add no stg rows"
