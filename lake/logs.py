@@ -4,6 +4,8 @@ Data flow: entry point main() -> setup_logging(name) -> root logger handlers (fi
 Run standalone: python -c "from lake.logs import setup_logging; setup_logging('demo')"
 
 Only entry points call setup_logging; library modules just use logging.getLogger(__name__).
+prune_logs() keeps logs/ bounded for a pipeline left alone for months: the daily runner removes the
+dated files (<name>_YYYY-MM-DD.log) older than LOG_RETENTION_DAYS (default 30).
 The redaction filter sits on the handlers, so records from any library (requests, azure, urllib3)
 are scrubbed too, including exception text, which is where tokens usually leak.
 """
@@ -16,10 +18,12 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
-from lake.settings import Settings, get_settings
+from lake.settings import Settings, SettingsError, get_settings
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 REDACTED = "***"
+DEFAULT_RETENTION_DAYS = 30
+_DATED = re.compile(r"_(\d{4}-\d{2}-\d{2})\.log$")
 
 
 class RedactSecrets(logging.Filter):
@@ -84,3 +88,31 @@ def release_logging() -> None:
     """The owning entry point is done: the next setup_logging() configures afresh."""
     global _owner
     _owner = None
+
+
+def retention_days(settings: Settings) -> int:
+    raw = settings.environ.get("LOG_RETENTION_DAYS", "").strip()
+    try:
+        days = int(raw) if raw else DEFAULT_RETENTION_DAYS
+    except ValueError:
+        days = -1
+    if days < 1:
+        raise SettingsError(f"LOG_RETENTION_DAYS must be a whole number of days >= 1, not {raw!r}")
+    return days
+
+
+def prune_logs(settings: Settings, today: dt.date | None = None) -> list[Path]:
+    """Remove the dated log files older than the retention; returns what was removed. Only files named by
+    setup_logging (<name>_YYYY-MM-DD.log) are touched, never anything else an operator keeps there."""
+    keep_from = (today or dt.date.today()) - dt.timedelta(days=retention_days(settings))
+    removed = []
+    for path in Path(settings.log_dir).glob("*.log"):
+        found = _DATED.search(path.name)
+        try:
+            day = dt.date.fromisoformat(found[1]) if found else None
+        except ValueError:
+            continue
+        if day is not None and day < keep_from:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed

@@ -5,7 +5,8 @@ Run standalone: python -m scripts.daily_pipeline [--demo] [--source pipedrive|ze
 
 - Runs every configured source (lake.sources.configured: any PIPEDRIVE_* / ZENDESK_* setting present),
   or those named by --source; none configured is a configuration error (exit 2).
-- Logs to logs/daily_pipeline_{date}.log (and the console).
+- Logs to logs/daily_pipeline_{date}.log (and the console); dated log files older than
+  LOG_RETENTION_DAYS (default 30) are removed at the start of each run.
 - A single-instance lock (a PostgreSQL advisory lock, so it also holds across machines sharing the
   database): a second runner exits 1 at once instead of racing the first.
 - A stage that fails does not stop the later ones: an extract stopped by the daily API budget has
@@ -24,7 +25,7 @@ import sys
 import time
 
 from lake import db
-from lake.logs import release_logging, setup_logging
+from lake.logs import prune_logs, release_logging, retention_days, setup_logging
 from lake.runs import finish_run, start_run
 from lake.settings import SettingsError, get_settings
 from lake.sources import SOURCES, configured, stage_mains
@@ -132,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             settings = get_settings()
             setup_logging("daily_pipeline", settings, own=True)
+            removed = prune_logs(settings)
+            if removed:
+                log.info("logs: removed %d files older than %d days", len(removed), retention_days(settings))
             sources = args.source or configured(settings)
             if not sources:
                 raise SettingsError("no source is configured: set PIPEDRIVE_* and/or ZENDESK_* (see .env.example)")

@@ -53,3 +53,21 @@ def test_log_file_and_console_never_show_a_secret(tmp_path, capsys):
 def test_longest_secret_is_redacted_whole():
     f = RedactSecrets(["abcd", "abcdefgh"])
     assert f.redact("x abcdefgh y abcd") == "x *** y ***"
+
+
+def test_old_dated_logs_are_pruned_and_nothing_else(tmp_path):
+    import datetime as dt
+
+    from lake.logs import prune_logs
+    from lake.settings import Settings, SettingsError
+    today = dt.date(2026, 12, 2)
+    names = [f"daily_pipeline_{today - dt.timedelta(days=d):%Y-%m-%d}.log" for d in (0, 7, 7 + 1)]
+    keep = ["cron.log", "notes_2020-01-01.txt", "zendesk_bronze_2026-13-45.log"]
+    for name in names + keep:
+        (tmp_path / name).write_text("x")
+    settings = Settings.from_env({"LOG_DIR": str(tmp_path), "LOG_RETENTION_DAYS": "7"})
+    removed = prune_logs(settings, today=today)
+    assert [p.name for p in removed] == [names[2]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[:2] + keep)
+    with pytest.raises(SettingsError, match="LOG_RETENTION_DAYS"):
+        prune_logs(Settings.from_env({"LOG_DIR": str(tmp_path), "LOG_RETENTION_DAYS": "a month"}))
