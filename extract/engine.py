@@ -29,6 +29,7 @@ from extract.paging import PagingError, pages
 from lake.bronze import RunWriter, iso, read_watermark
 from lake.entities import Entity, select
 from lake.http import ApiSession, BudgetExhausted, FatalHttpError, HttpError
+from lake.progress import Progress
 from lake.settings import Settings, SettingsError
 from lake.store import Store, open_store
 
@@ -138,9 +139,11 @@ def extract_entity(*, store: Store, session: ApiSession, source: str, scope: str
     result = EntityResult(source, scope, entity.name, "success", watermark_before=before)
     newest: dt.datetime | None = None
     state, reached_end, stopped = None, False, None
+    progress = Progress(f"{source}.{entity.name} scope={scope} extract", unit="records")
     try:
         for page in pages(entity, session, params):
             result.pages += 1
+            progress.add(len(page.records))
             for record in page.records:
                 writer.write(record)
                 value = record.get(entity.cursor_field) if entity.watermark == "max_field" else None
@@ -163,6 +166,8 @@ def extract_entity(*, store: Store, session: ApiSession, source: str, scope: str
     except BaseException:
         writer.abort()
         raise
+    finally:
+        progress.close()
     after = _next_watermark(entity, before, resume, newest, state, reached_end, started_at)
     manifest = writer.commit(cursor_field=entity.cursor_field, watermark_kind=entity.watermark,
                              watermark_from=before, watermark_to=after,

@@ -43,6 +43,7 @@ from psycopg2.extras import execute_values
 from lake.bronze import BronzeRun, complete_runs
 from lake.db import advisory_lock
 from lake.entities import Entity
+from lake.progress import Progress
 from lake.runs import finish_run, start_run
 from lake.store import Store
 from load.lines import LineChecker
@@ -147,10 +148,14 @@ def _load_entity(conn, store: Store, table, source: str, entity: Entity, scope: 
         fast = not cur.fetchone()[0]
         conn.commit()
     memo: dict[bytes, int] = {}  # fast path: record_id -> hash of the newest line this invocation stored
+    plan = [(run, _planned_parts(store, run)) for run in runs]  # manifests are small: read them first for a total
+    todo = sum(p["rows"] for _, parts in plan if isinstance(parts, list) for p in parts if p["path"] not in loaded)
+    progress = Progress(f"{source}.{entity.name} scope={scope or '*'} load", todo or None, unit="lines")
     try:
-        for run in runs:
+        for run, parts in plan:
             try:
-                parts = _manifest_parts(store, run)
+                if isinstance(parts, PartFailed):
+                    raise parts
                 for part in parts:
                     if part["path"] in loaded:
                         result.skipped += 1
@@ -158,6 +163,7 @@ def _load_entity(conn, store: Store, table, source: str, entity: Entity, scope: 
                     if fast and len(memo) > VERSION_MEMO_LIMIT:
                         fast, memo = False, {}
                     newest, fast = _load_part(conn, store, table, run, part, checker, result, fast, memo)
+                    progress.add(part["rows"])
                     if fast:
                         memo.update(newest)
             except PartFailed as exc:
@@ -169,8 +175,18 @@ def _load_entity(conn, store: Store, table, source: str, entity: Entity, scope: 
         failures.append(f"{type(exc).__name__}: {exc}".strip())
         _finish(conn, run_row, result, failures)
         raise
+    finally:
+        progress.close()
     _finish(conn, run_row, result, failures)
     return result
+
+
+def _planned_parts(store: Store, run: BronzeRun) -> list[dict] | PartFailed:
+    """The run's parts, or the PartFailed its manifest raises (the run then fails when its turn comes)."""
+    try:
+        return _manifest_parts(store, run)
+    except PartFailed as exc:
+        return exc
 
 
 def _finish(conn, run_row: int, result: EntityResult, failures: list[str]) -> None:

@@ -39,6 +39,7 @@ from psycopg2 import sql
 
 from lake.db import advisory_lock
 from lake.entities import CoreTable, Entity
+from lake.progress import heartbeat
 from lake.runs import finish_run, start_run
 
 log = logging.getLogger(__name__)
@@ -107,7 +108,8 @@ def _entity(conn, source, entity, full, folder, batch_id) -> EntityResult:
                 specs = entity.core_tables
                 for i, spec in enumerate(specs):
                     winners = i == 0 and any(s.script for s in specs[1:])
-                    _table_step(cur, names, spec, folder, result, winners=winners, full=full)
+                    with heartbeat(f"{source}.{entity.name} normalize {spec.name} ({result.rows_in:,} stg rows)"):
+                        _table_step(cur, names, spec, folder, result, winners=winners, full=full)
                 _drop(cur, views=("winners", "batch", "stg_source"), tables=("_nz_won", "_nz_keys"))
                 cur.execute(read_sql(ENGINE_SQL, "state"), {**names, "load_id_after": result.load_id_after})
             _finish_run(cur, run_id, result)
