@@ -56,17 +56,17 @@ def session_for(settings: Settings, scope: str) -> ApiSession:
     return ApiSession(base or f"https://{domain}.pipedrive.com", POLICY, headers={"x-api-token": token})
 
 
-PIPEDRIVE = Source(SOURCE, ENTITIES, "pipedrive_bronze/1.1", session_for, window_params)
+EXTRACTOR = Source(SOURCE, ENTITIES, "pipedrive_bronze/1.1", session_for, window_params)
 
 
 def run(settings: Settings, **options) -> list[EntityResult]:
     """Extract the chosen scopes and entities (see extract.engine.extract_source for the options)."""
-    return extract_source(PIPEDRIVE, settings, **options)
+    return extract_source(EXTRACTOR, settings, **options)
 
 
 def main(argv: list[str] | None = None, results: list[EntityResult] | None = None) -> int:
     """results: if given, receives each entity's outcome (the daily runner records them in meta)."""
-    return run_extractor("pipedrive_bronze", PIPEDRIVE, argv, results)
+    return run_extractor("pipedrive_bronze", EXTRACTOR, argv, results)
 
 
 if __name__ == "__main__":

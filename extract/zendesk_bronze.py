@@ -56,17 +56,17 @@ def session_for(settings: Settings, scope: str) -> ApiSession:
     return ApiSession(base or f"https://{subdomain}.zendesk.com", POLICY, headers=headers, auth=auth)
 
 
-ZENDESK = Source(SOURCE, ENTITIES, "zendesk_bronze/1.0", session_for, window_params, start_setting="ZENDESK_START_TIME")
+EXTRACTOR = Source(SOURCE, ENTITIES, "zendesk_bronze/1.0", session_for, window_params, start_setting="ZENDESK_START_TIME")
 
 
 def run(settings: Settings, **options) -> list[EntityResult]:
     """Extract the chosen scopes and entities (see extract.engine.extract_source for the options)."""
-    return extract_source(ZENDESK, settings, **options)
+    return extract_source(EXTRACTOR, settings, **options)
 
 
 def main(argv: list[str] | None = None, results: list[EntityResult] | None = None) -> int:
     """results: if given, receives each entity's outcome (the daily runner records them in meta)."""
-    return run_extractor("zendesk_bronze", ZENDESK, argv, results)
+    return run_extractor("zendesk_bronze", EXTRACTOR, argv, results)
 
 
 if __name__ == "__main__":

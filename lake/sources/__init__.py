@@ -25,6 +25,11 @@ def stage_mains(source: str) -> list[tuple[str, Callable]]:
     return [(stage, importlib.import_module(name).main) for stage, name in zip(STAGES, modules)]
 
 
+def extractor(source: str):
+    """The source's extract.engine.Source (extract/{s}_bronze.py EXTRACTOR): its entities, session, window."""
+    return importlib.import_module(f"extract.{source}_bronze").EXTRACTOR
+
+
 def configured(settings: Settings) -> list[str]:
     """The sources with at least one of their settings present (in the environment or .env)."""
     return [s for s in SOURCES if any(k.startswith(f"{s.upper()}_") and v.strip()
