@@ -23,6 +23,7 @@ class SettingsError(Exception):
 SECRET_NAMES = (
     "DATABASE_URL", "PGPASSWORD", "ADLS_CONNECTION_STRING", "ADLS_ACCOUNT_KEY", "ADLS_SAS_TOKEN",
     "PIPEDRIVE_API_TOKEN", "ZENDESK_API_TOKEN", "ZENDESK_OAUTH_TOKEN",
+    "ALERT_WEBHOOK_URL", "SMTP_PASSWORD",   # the webhook URL's path carries its secret token
 )
 
 
@@ -53,6 +54,15 @@ class Settings:
     embedded_pg_dir: str = "./data/pg"
     log_dir: str = "./logs"
     pgpassword: str | None = _secret()
+    alert_webhook_url: str | None = _secret()
+    alert_webhook_kind: str | None = None       # teams | slack (lake/alerts); unset: guessed from the host
+    smtp_host: str | None = None
+    smtp_port: str | None = None                # digits; lake/alerts defaults to 587
+    smtp_user: str | None = None
+    smtp_password: str | None = _secret()
+    smtp_starttls: str | None = None            # true | false; unset: STARTTLS on 587 when offered
+    alert_email_from: str | None = None
+    alert_email_to: str | None = None           # comma list
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -67,6 +77,12 @@ class Settings:
         settings = cls(environ=dict(env), **values)
         if settings.lake_backend not in ("local", "adls"):
             raise SettingsError(f"LAKE_BACKEND must be 'local' or 'adls', not {settings.lake_backend!r}")
+        if settings.alert_webhook_kind not in (None, "teams", "slack"):
+            raise SettingsError(f"ALERT_WEBHOOK_KIND must be 'teams' or 'slack', not {settings.alert_webhook_kind!r}")
+        if settings.smtp_port is not None and not settings.smtp_port.isdigit():
+            raise SettingsError(f"SMTP_PORT must be a port number, not {settings.smtp_port!r}")
+        if settings.smtp_starttls not in (None, "true", "false"):
+            raise SettingsError(f"SMTP_STARTTLS must be 'true' or 'false', not {settings.smtp_starttls!r}")
         return settings
 
     def require(self, *names: str) -> None:
