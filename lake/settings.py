@@ -14,6 +14,7 @@ import functools
 import os
 from dataclasses import dataclass, field, fields
 from typing import Mapping
+from urllib.parse import urlsplit
 
 
 class SettingsError(Exception):
@@ -121,6 +122,9 @@ class Settings:
         """Every configured secret value (scoped ones too), for the log redaction filter."""
         values = [getattr(self, n.lower()) for n in SECRET_NAMES]
         values += [v for k, v in self.environ.items() if k.split("__")[0] in SECRET_NAMES]
+        # A URL's token is its path and query: a library logging "POST /webhookb2/<token> 200" shows only those.
+        values += [f"{u.path}?{u.query}" if u.query else u.path
+                   for u in (urlsplit(v) for v in values if v and v.startswith(("http://", "https://")))]
         return [v for v in values if v and len(v) >= 4]
 
     def has_pg_env(self) -> bool:

@@ -71,3 +71,9 @@ def test_old_dated_logs_are_pruned_and_nothing_else(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[:2] + keep)
     with pytest.raises(SettingsError, match="LOG_RETENTION_DAYS"):
         prune_logs(Settings.from_env({"LOG_DIR": str(tmp_path), "LOG_RETENTION_DAYS": "a month"}))
+
+
+def test_a_secret_url_is_redacted_also_when_only_its_path_is_logged():
+    settings = Settings.from_env({"ALERT_WEBHOOK_URL": "https://hooks.example.com/webhookb2/tok-123456?sig=abcdef"})
+    redact = RedactSecrets(settings.secrets())
+    assert redact.redact('"POST /webhookb2/tok-123456?sig=abcdef HTTP/1.1" 200') == '"POST *** HTTP/1.1" 200'
