@@ -6,8 +6,10 @@ Run standalone: python -m sandbox.pipedrive --port 8765 [--seed 1] [--deals 300 
 
 Modules: wire (formats, envelopes, cursors), names (awkward text), catalog (field catalogs, custom values),
 world (state + purge), records (record shapes), generate (initial data), mutations (time passing),
-endpoints (routes + paging), ratelimit, faults (+ request log), control (/_sim/ control plane),
-app (HTTP handler), simulator (PipedriveSimulator). Facts it follows: /work/shared/api/pipedrive.md.
+endpoints (routes + paging), ratelimit, faults (storm and 5xx kinds), control (/_sim/ routes of its own),
+app (auth, limits, answers), simulator (PipedriveSimulator). The server lifecycle, request dispatch, fault
+queue + request log, common /_sim/ routes and CLI loop are shared with sandbox.zendesk: sandbox.common.
+Facts it follows: /work/shared/api/pipedrive.md.
 """
 from sandbox.pipedrive.simulator import DEFAULT_TOKEN, PipedriveSimulator
 

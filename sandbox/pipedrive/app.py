@@ -1,7 +1,8 @@
 """HTTP layer: one request -> faults -> auth -> rate limit -> endpoint -> response bytes and headers.
 
-Data flow: socket -> Handler (http.server) -> api_reply(sim, ...) -> Reply -> _send() (with slow/truncate faults);
-paths under /_sim/ go to control.handle() instead (the test/demo control plane, not part of the API).
+Data flow: socket -> Handler (sandbox.common.handler: dispatch, send) -> api_reply(sim, ...) -> Reply -> sent
+with the slow/truncate faults; paths under /_sim/ go to control.handle() instead (the test/demo control
+plane, not part of the API).
 Run standalone: python -m sandbox.pipedrive --port 8765   (this module only defines the handler)
 
 Order of checks mirrors the real service: injected faults stand in for the proxy in front of the API, so
@@ -11,31 +12,14 @@ prints the query string, because it can carry `api_token`.
 """
 from __future__ import annotations
 
-import json
-import logging
-import time
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
-from urllib.parse import parse_qsl, urlsplit
-
+from sandbox.common.handler import Reply, SimHandler, finish
 from sandbox.pipedrive import control
 from sandbox.pipedrive.endpoints import ROUTES, serve
 from sandbox.pipedrive.wire import ApiError, dumps, error_envelope
 
-log = logging.getLogger(__name__)
 OVER_LIMIT = "Request over limit"
 HTML_5XX = "<html><head><title>{0}</title></head><body><center><h1>{0}</h1></center><hr><center>cloudflare</center></body></html>"
 REASONS = {502: "502 Bad Gateway", 503: "503 Service Temporarily Unavailable", 504: "504 Gateway Time-out"}
-
-
-@dataclass
-class Reply:
-    status: int
-    body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
-    content_type: str = "application/json"
-    delay: float = 0.0
-    truncate: str | None = None
 
 
 def _json_reply(status: int, body: dict, headers: dict[str, str]) -> Reply:
@@ -57,9 +41,7 @@ def api_reply(sim, method: str, path: str, params: dict[str, str], headers) -> R
     token = presented_token(headers, params)
     key = token or ""
     reply = _api_reply(sim, method, path, params, token, key, actions)
-    reply.delay, reply.truncate = actions.delay, actions.truncate
-    sim.faults.record(method, path, params, reply.status, actions.names)
-    return reply
+    return finish(sim, method, path, params, actions, reply)  # body faults + request log
 
 
 def _api_reply(sim, method, path, params, token, key, actions) -> Reply:
@@ -89,68 +71,10 @@ def _api_reply(sim, method, path, params, token, key, actions) -> Reply:
     return _json_reply(200, body, verdict.headers)
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, like the real API behind its CDN
-    server_version = "cloudflare"  # don't advertise BaseHTTP/Python: the extractor must not be able to tell
+class Handler(SimHandler):
+    log_prefix = "pipedrive-sim"
+    control = staticmethod(control.handle)
+    answer = staticmethod(api_reply)
 
-    def version_string(self) -> str:
-        return self.server_version
-
-    def do_GET(self):
-        self._dispatch("GET")
-
-    def do_POST(self):
-        self._dispatch("POST")
-
-    def do_PUT(self):
-        self._dispatch("PUT")
-
-    def do_DELETE(self):
-        self._dispatch("DELETE")
-
-    def do_PATCH(self):
+    def do_PATCH(self):  # Pipedrive answers PATCH (405); an API without it leaves http.server's 501
         self._dispatch("PATCH")
-
-    def _dispatch(self, method: str) -> None:
-        url = urlsplit(self.path)
-        params = dict(parse_qsl(url.query, keep_blank_values=True))  # repeated params: the last one wins
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        sim = self.server.sim
-        if url.path.startswith(control.PREFIX):
-            status, body = control.handle(sim, method, url.path, params, raw)
-            self._send(Reply(status, json.dumps(body, ensure_ascii=False).encode("utf-8")))
-            return
-        self._send(api_reply(sim, method, url.path, params, self.headers))
-
-    def _send(self, reply: Reply) -> None:
-        if reply.delay:
-            time.sleep(reply.delay)  # a slow upstream: lets client read timeouts fire
-        body = reply.body
-        declared = len(body)
-        if reply.truncate == "json":
-            body = body[: max(1, len(body) // 2)]  # well-formed HTTP, broken JSON
-            declared = len(body)
-        elif reply.truncate == "length":
-            body = body[: len(body) // 2]  # promise more bytes than are sent, then hang up
-            self.close_connection = True
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(declared))
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        if reply.truncate == "length":
-            self.send_header("Connection", "close")
-        self.end_headers()
-        try:
-            self.wfile.write(body)
-            self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True  # the client gave up (e.g. its timeout fired during `slow`)
-
-    def log_message(self, format, *args):  # noqa: A002 - signature fixed by BaseHTTPRequestHandler
-        # The default writes the request line (with ?api_token=...) to stderr; log the path only.
-        log.debug("pipedrive-sim %s %s", self.command, urlsplit(self.path).path)
-
-    def log_request(self, code="-", size="-"):
-        log.debug("pipedrive-sim %s %s -> %s", self.command, urlsplit(self.path).path, code)

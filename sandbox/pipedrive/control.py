@@ -1,7 +1,8 @@
 """Control plane under /_sim/: lets another process (a demo run, a shell) drive a running simulator.
 
-Data flow: HTTP request to /_sim/... -> handle(sim, method, path, params, body) -> (status, JSON-able dict);
-the same PipedriveSimulator methods a test calls in-process do the work.
+Data flow: HTTP request to /_sim/... -> handle(sim, method, path, params, body) -> sandbox.common.control (the
+routes both simulators have) + the Pipedrive-only routes below -> (status, JSON-able dict); the same
+PipedriveSimulator methods a test calls in-process do the work.
 Run standalone: curl -s -X POST localhost:8765/_sim/faults -d '{"kind": "storm", "n": 3}'
 
 Routes (no auth, no rate limit, not in the request log: this is not part of the Pipedrive API):
@@ -17,57 +18,21 @@ Routes (no auth, no rate limit, not in the request log: this is not part of the 
 """
 from __future__ import annotations
 
-import json
+from sandbox.common import control
 
-PREFIX = "/_sim/"
-_ADVANCE_KEYS = ("days", "hours", "minutes", "seconds", "changes")
-_FAULT_METHODS = {"storm": "storm", "fail_5xx": "fail_5xx", "slow": "slow", "truncate": "truncate"}
-
-
-def _json_body(raw: bytes):
-    if not raw.strip():
-        return {}
-    return json.loads(raw.decode("utf-8"))
+# The order the 400 for an unknown kind lists them in (sorted, as it always has been).
+FAULT_KINDS = ("fail_5xx", "slow", "storm", "truncate")
 
 
-def _add_faults(sim, spec) -> dict:
-    specs = spec if isinstance(spec, list) else [spec]
-    for one in specs:
-        options = dict(one)
-        kind = options.pop("kind", None)
-        if kind not in _FAULT_METHODS:
-            raise ValueError(f"fault kind must be one of {sorted(_FAULT_METHODS)}")
-        getattr(sim, _FAULT_METHODS[kind])(options.pop("n", 1), **options)
-    return {"pending": sim.faults.pending()}
+def _pipedrive_routes(sim, method: str, route: str, head: str, rest: str) -> tuple[int, dict] | None:
+    """The routes only Pipedrive has: its daily budget and its v1 field catalogs."""
+    if (method, route) == ("POST", "reset_daily_budget"):
+        sim.reset_daily_budget()
+        return 200, {"daily_budget_left": sim.daily_budget_left}
+    if method == "GET" and head == "fields" and rest:
+        return 200, {"data": sim.field_catalog(rest)}
+    return None
 
 
 def handle(sim, method: str, path: str, params: dict[str, str], raw: bytes) -> tuple[int, dict]:
-    route = path[len(PREFIX):].strip("/")
-    head, _, rest = route.partition("/")
-    try:
-        body = _json_body(raw)
-        if (method, route) == ("GET", "state"):
-            return 200, sim.state()
-        if (method, route) == ("POST", "faults"):
-            return 200, _add_faults(sim, body)
-        if (method, route) == ("DELETE", "faults"):
-            sim.clear_faults()
-            return 200, {"pending": []}
-        if (method, route) == ("POST", "advance"):
-            unknown = set(body) - set(_ADVANCE_KEYS)
-            if unknown:
-                raise ValueError(f"unknown advance options {sorted(unknown)}")
-            changes = sim.advance(**body)
-            return 200, {"now": sim.now_iso, "changes": changes}
-        if (method, route) == ("POST", "reset_daily_budget"):
-            sim.reset_daily_budget()
-            return 200, {"daily_budget_left": sim.daily_budget_left}
-        if route == "requests" and method in ("GET", "DELETE"):
-            if method == "DELETE":
-                sim.clear_requests()
-            return 200, {"requests": sim.requests}
-        if method == "GET" and head in ("truth", "fields") and rest:
-            return 200, {"data": sim.truth(rest) if head == "truth" else sim.field_catalog(rest)}
-    except (ValueError, TypeError, KeyError) as exc:  # bad control input: say what was refused
-        return 400, {"error": f"{type(exc).__name__}: {exc}"}
-    return 404, {"error": f"no control route {method} {path}"}
+    return control.handle(sim, method, path, raw, FAULT_KINDS, _pipedrive_routes)

@@ -1,7 +1,8 @@
 """PipedriveSimulator: the object tests and the demo hold; owns the world, the limiter, the faults, the server.
 
-Data flow: PipedriveSimulator(seed, token, counts...) -> build_world() -> start() -> ThreadingHTTPServer on
-127.0.0.1:<port> in a daemon thread -> app.Handler answers /api/v1/..., /v1/..., /api/v2/... and /_sim/...
+Data flow: PipedriveSimulator(seed, token, counts...) -> build_world() -> start() (sandbox.common.server) ->
+ThreadingHTTPServer on 127.0.0.1:<port> in a daemon thread -> app.Handler answers /api/v1/..., /v1/...,
+/api/v2/... and /_sim/...
 Run standalone: python -m sandbox.pipedrive --port 8765 --seed 1
 
     with PipedriveSimulator(seed=1, token="t") as sim:
@@ -11,14 +12,17 @@ Run standalone: python -m sandbox.pipedrive --port 8765 --seed 1
 
 One simulator is one Pipedrive company: a second company (scope) is a second instance with its own seed
 and token. The sim clock (`now`) only moves with advance(); the rate limiter uses the wall clock.
+Lifecycle (start, stop, serve_forever, with, port, base_url) and the request-log accessors are inherited
+from sandbox.common.server.LoopbackSimulator; the fault knobs stay here, one per kind, because
+POST /_sim/faults calls them with the caller's options and a bad option's 400 names the knob
+(`PipedriveSimulator.slow() got an unexpected keyword argument ...`).
 """
 from __future__ import annotations
 
 import copy
-import threading
 from datetime import datetime, timedelta
-from http.server import ThreadingHTTPServer
 
+from sandbox.common.server import LoopbackSimulator
 from sandbox.pipedrive import mutations
 from sandbox.pipedrive.app import Handler
 from sandbox.pipedrive.faults import Faults
@@ -29,13 +33,10 @@ from sandbox.pipedrive.world import table_name
 DEFAULT_TOKEN = "sim-pipedrive-token"
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False  # stop() must not wait for a handler sleeping in a `slow` fault
-    sim: "PipedriveSimulator"
+class PipedriveSimulator(LoopbackSimulator):
+    _handler = Handler
+    _thread_name = "pipedrive-sim"
 
-
-class PipedriveSimulator:
     def __init__(self, seed: int = 1, token: str = DEFAULT_TOKEN, *, host: str = "127.0.0.1", port: int = 0,
                  burst_limit: int = 20, daily_budget: int | None = None, start: str = DEFAULT_START,
                  extra_tokens: tuple[str, ...] = (), pipelines: int | None = None, stages: int | None = None,
@@ -48,64 +49,7 @@ class PipedriveSimulator:
         self.world = build_world(seed, counts, start)
         self.limiter = RateLimiter(burst_limit, daily_budget)
         self.faults = Faults()
-        self._host, self._port = host, port
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-
-    def __repr__(self) -> str:  # never the token
-        return f"PipedriveSimulator(seed={self.seed}, base_url={self.base_url if self._server else None!r})"
-
-    # -- lifecycle -------------------------------------------------------------------------------
-    def _bind(self) -> _Server:
-        server = _Server((self._host, self._port), Handler)
-        server.sim = self
-        return server
-
-    def start(self) -> "PipedriveSimulator":
-        """Bind (port 0 = a free port) and serve from a daemon thread; returns self."""
-        if self._server is None:
-            self._server = self._bind()
-            # A short poll interval makes stop() quick (shutdown waits for the next poll).
-            self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                            name="pipedrive-sim", daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is None:
-            return
-        if self._thread is not None:  # serve_forever() in a thread: ask it to leave its loop
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-        self._server.server_close()
-        self._server = self._thread = None
-
-    def serve_forever(self, on_ready=None) -> None:
-        """Serve in the calling thread (the CLI) until KeyboardInterrupt; on_ready(sim) runs once bound."""
-        self._server = self._bind()
-        try:
-            if on_ready is not None:
-                on_ready(self)
-            self._server.serve_forever()
-        finally:
-            self.stop()
-
-    def __enter__(self) -> "PipedriveSimulator":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("simulator not started")
-        return self._server.server_address[1]
-
-    @property
-    def base_url(self) -> str:
-        """Scheme + host + port; clients append /api/v1/..., /api/v2/... (DESIGN §10 PIPEDRIVE_BASE_URL)."""
-        return f"http://{self._host}:{self.port}"
+        self._init_server(host, port)
 
     # -- sim clock and data ----------------------------------------------------------------------
     @property
@@ -149,7 +93,7 @@ class PipedriveSimulator:
     def reset_daily_budget(self) -> None:
         self.limiter.reset_daily_budget()
 
-    # -- faults and the request log --------------------------------------------------------------
+    # -- faults (clear_faults, requests, request_count, clear_requests: LoopbackSimulator) -----------
     def storm(self, n: int = 1, *, reset: int | None = None, after: int = 0, path: str | None = None) -> None:
         """Next n requests get 429 'Request over limit' with x-ratelimit-remaining 0 and reset 1 or 2."""
         self.faults.add("storm", n, reset=reset, after=after, path=path)
@@ -164,21 +108,6 @@ class PipedriveSimulator:
     def truncate(self, n: int = 1, mode: str = "length", *, after: int = 0, path: str | None = None) -> None:
         """mode 'length': Content-Length larger than the body, then close; 'json': valid HTTP, JSON cut mid-way."""
         self.faults.add("truncate", n, mode=mode, after=after, path=path)
-
-    def clear_faults(self) -> None:
-        self.faults.clear()
-
-    @property
-    def requests(self) -> list[dict]:
-        """[{seq, method, path, params (no api_token), status, faults}] in arrival order."""
-        return self.faults.log
-
-    @property
-    def request_count(self) -> int:
-        return self.faults.count
-
-    def clear_requests(self) -> None:
-        self.faults.clear_log()
 
     def state(self) -> dict:
         with self.world.lock:

@@ -1,7 +1,8 @@
 """HTTP layer: one request -> faults -> auth -> rate limits -> endpoint -> response bytes and headers.
 
-Data flow: socket -> Handler (http.server) -> api_reply(sim, ...) -> Reply -> _send() (with slow/truncate faults);
-paths under /_sim/ go to control.handle() instead (the test/demo control plane, not part of the API).
+Data flow: socket -> Handler (sandbox.common.handler: dispatch, send) -> api_reply(sim, ...) -> Reply -> sent
+with the slow/truncate faults; paths under /_sim/ go to control.handle() instead (the test/demo control
+plane, not part of the API).
 Run standalone: python -m sandbox.zendesk --port 8766   (this module only defines the handler)
 
 Order of checks: injected faults stand in for the edge in front of the API, so they fire before auth;
@@ -9,25 +10,20 @@ then 401 for missing or wrong credentials; then the account and incremental buck
 validation (400/403/422). Every answer carries the rate-limit headers. Bodies (doc §1, §4): 401
 {"error":"Couldn't authenticate you"}; incremental 429 JSON APIRateLimitExceeded; account 429 PLAIN TEXT
 (it breaks clients that parse every body as JSON); 503 with Retry-After has a JSON body, 503 without it
-an HTML maintenance page. The access log never holds headers (credentials travel there).
+an HTML maintenance page. The access log never holds headers (credentials travel there). JSON answers,
+control plane included, say "application/json; charset=utf-8"; PATCH is left to http.server (501).
 """
 from __future__ import annotations
 
 import base64
 import binascii
 import hmac
-import json
-import logging
-import time
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
-from urllib.parse import parse_qsl, urlsplit
 
+from sandbox.common.handler import Reply, SimHandler, finish
 from sandbox.zendesk import control
 from sandbox.zendesk.endpoints import is_incremental, route_for, serve
 from sandbox.zendesk.wire import ApiError, dumps
 
-log = logging.getLogger(__name__)
 JSON, TEXT, HTML = "application/json; charset=utf-8", "text/plain; charset=utf-8", "text/html; charset=utf-8"
 UNAUTHORIZED = {"error": "Couldn't authenticate you"}
 NOT_FOUND = {"error": "InvalidEndpoint", "description": "Not found"}
@@ -39,16 +35,6 @@ DB_503 = {"error": "DatabaseTimeout", "description": "The request timed out. Ret
 MAINTENANCE = ("<!DOCTYPE html><html><head><title>Zendesk is down for maintenance</title></head><body>"
                "<h1>We&rsquo;ll be back shortly</h1><p>Zendesk Support is undergoing scheduled maintenance."
                "</p></body></html>")
-
-
-@dataclass
-class Reply:
-    status: int
-    body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
-    content_type: str = JSON
-    delay: float = 0.0
-    truncate: str | None = None
 
 
 def authenticated(sim, headers) -> bool:
@@ -78,9 +64,7 @@ def api_reply(sim, method: str, path: str, params: dict[str, str], headers) -> R
     incremental = is_incremental(path)
     actions = sim.faults.take(path, incremental)
     reply = _api_reply(sim, method, path, params, headers, incremental, actions)
-    reply.delay, reply.truncate = actions.delay, actions.truncate
-    sim.faults.record(method, path, params, reply.status, actions.names)
-    return reply
+    return finish(sim, method, path, params, actions, reply)  # body faults + request log
 
 
 def _api_reply(sim, method, path, params, headers, incremental, actions) -> Reply:
@@ -117,63 +101,8 @@ def _api_reply(sim, method, path, params, headers, incremental, actions) -> Repl
     return Reply(200, dumps(body), verdict.headers)
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, like the real API behind its edge
-    server_version = "cloudflare"  # don't advertise BaseHTTP/Python: the client must not be able to tell
-
-    def version_string(self) -> str:
-        return self.server_version
-
-    def do_GET(self):
-        self._dispatch("GET")
-
-    def do_POST(self):
-        self._dispatch("POST")
-
-    def do_PUT(self):
-        self._dispatch("PUT")
-
-    def do_DELETE(self):
-        self._dispatch("DELETE")
-
-    def _dispatch(self, method: str) -> None:
-        url = urlsplit(self.path)
-        params = dict(parse_qsl(url.query, keep_blank_values=True))  # repeated params: the last one wins
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        sim = self.server.sim
-        if url.path.startswith(control.PREFIX):
-            status, body = control.handle(sim, method, url.path, params, raw)
-            self._send(Reply(status, json.dumps(body, ensure_ascii=False).encode("utf-8")))
-            return
-        self._send(api_reply(sim, method, url.path, params, self.headers))
-
-    def _send(self, reply: Reply) -> None:
-        if reply.delay:
-            time.sleep(reply.delay)  # a slow upstream: lets client read timeouts fire
-        body, declared = reply.body, len(reply.body)
-        if reply.truncate == "json":
-            body = body[: max(1, len(body) // 2)]  # well-formed HTTP, broken JSON
-            declared = len(body)
-        elif reply.truncate == "length":
-            body = body[: len(body) // 2]  # promise more bytes than are sent, then hang up
-            self.close_connection = True
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(declared))
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        if reply.truncate == "length":
-            self.send_header("Connection", "close")
-        self.end_headers()
-        try:
-            self.wfile.write(body)
-            self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True  # the client gave up (e.g. its timeout fired during `slow`)
-
-    def log_message(self, format, *args):  # noqa: A002 - signature fixed by BaseHTTPRequestHandler
-        log.debug("zendesk-sim %s %s", self.command, urlsplit(self.path).path)
-
-    def log_request(self, code="-", size="-"):
-        log.debug("zendesk-sim %s %s -> %s", self.command, urlsplit(self.path).path, code)
+class Handler(SimHandler):
+    json_type = JSON  # Zendesk names the charset, on the control plane too
+    log_prefix = "zendesk-sim"
+    control = staticmethod(control.handle)
+    answer = staticmethod(api_reply)

@@ -13,7 +13,6 @@ gives BULK_ORGS organizations one shared updated_at second (the time-based expor
 from __future__ import annotations
 
 import random
-from datetime import timedelta
 
 from sandbox.zendesk import catalog, records
 from sandbox.zendesk.wire import epoch, iso, parse_iso

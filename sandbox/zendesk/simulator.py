@@ -1,7 +1,7 @@
 """ZendeskSimulator: the object tests and the demo hold; owns the world, the limiter, the faults, the server.
 
-Data flow: ZendeskSimulator(seed, email, token, counts...) -> build_world() -> start() -> ThreadingHTTPServer on
-127.0.0.1:<port> in a daemon thread -> app.Handler answers /api/v2/... and /_sim/...
+Data flow: ZendeskSimulator(seed, email, token, counts...) -> build_world() -> start() (sandbox.common.server) ->
+ThreadingHTTPServer on 127.0.0.1:<port> in a daemon thread -> app.Handler answers /api/v2/... and /_sim/...
 Run standalone: python -m sandbox.zendesk --port 8766 --seed 1
 
     with ZendeskSimulator(seed=1) as sim:
@@ -15,14 +15,16 @@ own seed and credentials. The sim clock (`now`) only moves with advance(); rate 
 Record `url` fields name the account's canonical https://{subdomain}.zendesk.com, so a seed gives the
 same records whatever port the server got; paging links (after_url, next_page, links) name the host the
 client called, so they can be followed.
+Lifecycle (start, stop, serve_forever, with, port, base_url) and the request-log accessors are inherited
+from sandbox.common.server.LoopbackSimulator; the fault knobs stay here, one per kind, because
+POST /_sim/faults calls them with the caller's options and a bad option's 400 names the knob.
 """
 from __future__ import annotations
 
 import copy
-import threading
 from datetime import timedelta
-from http.server import ThreadingHTTPServer
 
+from sandbox.common.server import LoopbackSimulator
 from sandbox.zendesk import edits, mutations
 from sandbox.zendesk.app import Handler
 from sandbox.zendesk.faults import Faults
@@ -34,13 +36,10 @@ DEFAULT_EMAIL = "sim-admin@simco.example"
 DEFAULT_TOKEN = "sim-zendesk-token"
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False  # stop() must not wait for a handler sleeping in a `slow` fault
-    sim: "ZendeskSimulator"
+class ZendeskSimulator(LoopbackSimulator):
+    _handler = Handler
+    _thread_name = "zendesk-sim"
 
-
-class ZendeskSimulator:
     def __init__(self, seed: int = 1, email: str = DEFAULT_EMAIL, token: str = DEFAULT_TOKEN,
                  oauth_token: str | None = None, *, tickets: int | None = None, users: int | None = None,
                  organizations: int | None = None, groups: int | None = None, incremental_limit: int = 10,
@@ -52,63 +51,7 @@ class ZendeskSimulator:
         self.world = build_world(seed, counts, start, subdomain, forms_on_plan)
         self.limiter = RateLimiter(account_limit, incremental_limit, window_seconds)
         self.faults = Faults()
-        self._host, self._port = host, port
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-
-    def __repr__(self) -> str:  # never a credential
-        return f"ZendeskSimulator(seed={self.seed}, base_url={self.base_url if self._server else None!r})"
-
-    # -- lifecycle -------------------------------------------------------------------------------
-    def _bind(self) -> _Server:
-        server = _Server((self._host, self._port), Handler)
-        server.sim = self
-        return server
-
-    def start(self) -> "ZendeskSimulator":
-        """Bind (port 0 = a free port) and serve from a daemon thread; returns self."""
-        if self._server is None:
-            self._server = self._bind()
-            self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                            name="zendesk-sim", daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is None:
-            return
-        if self._thread is not None:  # serve_forever() in a thread: ask it to leave its loop
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-        self._server.server_close()
-        self._server = self._thread = None
-
-    def serve_forever(self, on_ready=None) -> None:
-        """Serve in the calling thread (the CLI) until KeyboardInterrupt; on_ready(sim) runs once bound."""
-        self._server = self._bind()
-        try:
-            if on_ready is not None:
-                on_ready(self)
-            self._server.serve_forever()
-        finally:
-            self.stop()
-
-    def __enter__(self) -> "ZendeskSimulator":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("simulator not started")
-        return self._server.server_address[1]
-
-    @property
-    def base_url(self) -> str:
-        """Scheme + host + port; clients append /api/v2/... (DESIGN §10 ZENDESK_BASE_URL)."""
-        return f"http://{self._host}:{self.port}"
+        self._init_server(host, port)
 
     # -- sim clock and data ----------------------------------------------------------------------
     @property
@@ -155,7 +98,7 @@ class ZendeskSimulator:
         """Every record as the API shows it now, by id: deleted, archived and AI-agent tickets included."""
         return self.world.truth(entity)
 
-    # -- faults and the request log --------------------------------------------------------------
+    # -- faults (clear_faults, requests, request_count, clear_requests: LoopbackSimulator) -----------
     def storm(self, n: int = 1, bucket: str = "incremental", *, retry_after: int = 1, after: int = 0,
               path: str | None = None) -> None:
         """Next n matching requests get that bucket's 429 (incremental: JSON, account: plain text)."""
@@ -175,21 +118,6 @@ class ZendeskSimulator:
     def empty_pages(self, n: int = 1, *, after: int = 0, path: str | None = None) -> None:
         """Next n cursor-export pages come back empty with end_of_stream false and a new after_cursor."""
         self.faults.add("empty_page", n, after=after, path=path)
-
-    def clear_faults(self) -> None:
-        self.faults.clear()
-
-    @property
-    def requests(self) -> list[dict]:
-        """[{seq, method, path, params, status, faults}] in arrival order (headers, so credentials, are not kept)."""
-        return self.faults.log
-
-    @property
-    def request_count(self) -> int:
-        return self.faults.count
-
-    def clear_requests(self) -> None:
-        self.faults.clear_log()
 
     def state(self) -> dict:
         with self.world.lock:
