@@ -5,7 +5,9 @@ Run standalone: used by extract/<source>_bronze.py (python -m extract.zendesk_br
 
 Exit codes: 0 every entity extracted (or skipped as not on the account's plan); 1 an entity failed or
 stopped part-way (what it wrote is committed); 2 bad usage or configuration (unknown entity or scope
-setting missing, a --since that is not a time).
+setting missing, a --since that is not a time, --sweep-deletions for an entity that cannot be swept).
+--sweep-deletions (any source whose entity table declares a Sweep; extract/sweep.py) is passed through
+main(argv) like every other flag, so the daily runner can add it on the days sweep_due() says so.
 """
 from __future__ import annotations
 
@@ -26,7 +28,12 @@ def parse_args(prog: str, argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--entity", action="append", help="entity to extract (repeatable; default: all)")
     parser.add_argument("--since", help="ISO8601 start of the window, overriding the watermark (backfill)")
     parser.add_argument("--full-refresh", action="store_true", help="ignore watermarks and read everything")
+    parser.add_argument("--sweep-deletions", action="store_true",
+                        help="list every current record of the entities whose API forgets deletions, so that "
+                             "load and normalize flag what is gone (the watermark does not move)")
     args = parser.parse_args(argv)
+    if args.sweep_deletions and (args.since or args.full_refresh):
+        parser.error("--sweep-deletions lists everything there is now; it takes no --since or --full-refresh")
     if args.since:
         try:
             args.since = parse_ts(args.since).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -47,7 +54,7 @@ def run_extractor(name: str, source: Source, argv: list[str] | None,
         settings = get_settings()
         setup_logging(name, settings)
         outcome = extract_source(source, settings, scope_names=args.scope, entity_names=args.entity,
-                                 since=args.since, full_refresh=args.full_refresh)
+                                 since=args.since, full_refresh=args.full_refresh, sweep=args.sweep_deletions)
     except (SettingsError, ValueError) as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2

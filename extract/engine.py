@@ -2,6 +2,7 @@
 
 Data flow: Source (entities, session, window) -> extract_source() -> extract_entity() per scope x entity
            -> paging.pages() -> RunWriter (parts) -> commit (manifest, then watermark).
+           (--sweep-deletions: extract_source(sweep=True) -> extract/sweep.py sweep_entity() instead.)
 Run standalone: called by extract/cli.py run_extractor() (python -m extract.zendesk_bronze --help).
 
 Rules (DESIGN.md §2, STYLE habit 5):
@@ -70,6 +71,8 @@ class EntityResult:
     error: str | None = None
     budget_exhausted: bool = False
     auth_failed: bool = False
+    sweep: bool = False              # a deletion sweep's listing (extract/sweep.py): every record there is,
+                                     # not the day's changes, so not the entity's daily volume
 
 
 def parse_ts(value: str) -> dt.datetime:
@@ -78,10 +81,17 @@ def parse_ts(value: str) -> dt.datetime:
 
 def extract_source(source: Source, settings: Settings, *, scope_names: list[str] | None = None,
                    entity_names: list[str] | None = None, since: str | None = None,
-                   full_refresh: bool = False) -> list[EntityResult]:
+                   full_refresh: bool = False, sweep: bool = False) -> list[EntityResult]:
     """Extract the chosen scopes and entities; raises SettingsError / ValueError on bad configuration
-    (before any request is sent: every scope's settings are checked first)."""
+    (before any request is sent: every scope's settings are checked first). sweep: instead of the
+    incremental runs, list every current record of the entities that have a Sweep (extract/sweep.py)."""
+    from extract.sweep import sweep_entity, sweepable  # it builds on this module
     entities = select(source.entities, entity_names)
+    if sweep:
+        entities = sweepable(entities, entity_names)
+        if not entities:
+            log.info("%s: no entity needs a deletion sweep (its API reports deletions)", source.name)
+            return []
     sessions = {scope: source.session_for(settings, scope) for scope in scope_names or source.scopes(settings)}
     starts = {scope: _start(source, settings, scope) for scope in sessions}
     store = open_store(settings)
@@ -90,15 +100,20 @@ def extract_source(source: Source, settings: Settings, *, scope_names: list[str]
         started_at = dt.datetime.now(dt.timezone.utc)
         start = starts[scope]
         for n, entity in enumerate(entities):
-            result = extract_entity(store=store, session=session, source=source.name, scope=scope, entity=entity,
-                                    window_params=source.window_params, started_at=started_at,
-                                    version=source.version, since=since, full_refresh=full_refresh, start=start)
+            if sweep:
+                result = sweep_entity(store=store, session=session, source=source.name, scope=scope, entity=entity,
+                                      started_at=started_at, version=source.version)
+            else:
+                result = extract_entity(store=store, session=session, source=source.name, scope=scope,
+                                        entity=entity, window_params=source.window_params, started_at=started_at,
+                                        version=source.version, since=since, full_refresh=full_refresh, start=start)
             results.append(result)
             if result.budget_exhausted:
                 why = "the daily API budget is spent"
                 log.error("%s scope=%s: daily API budget exhausted after %s; what was written is committed "
-                          "and the next run resumes from watermark %s", source.name, scope, entity.name,
-                          result.watermark_after)
+                          "and %s", source.name, scope, entity.name,
+                          "the sweep is incomplete: nothing is flagged from it" if sweep else
+                          f"the next run resumes from watermark {result.watermark_after}")
             elif result.auth_failed:
                 why = "the API refused the credentials"
                 log.error("%s scope=%s: the API refused the credentials; check them (nothing else was asked)",
@@ -107,8 +122,8 @@ def extract_source(source: Source, settings: Settings, *, scope_names: list[str]
                 continue
             # The rest of the scope is not asked (every request would meet the same answer), but each entity
             # still gets its outcome, so meta.pipeline_runs and the health check see all of them.
-            results += [EntityResult(source.name, scope, e.name, result.status, error=f"not attempted: {why}")
-                        for e in entities[n + 1:]]
+            results += [EntityResult(source.name, scope, e.name, result.status, error=f"not attempted: {why}",
+                                     sweep=sweep) for e in entities[n + 1:]]
             break
     return results
 

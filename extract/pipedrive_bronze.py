@@ -2,6 +2,7 @@
 
 Data flow: Pipedrive API -> lake.http.ApiSession -> extract.engine -> bronze/pipedrive/scope=*/entity=*/...
 Run standalone: python -m extract.pipedrive_bronze [--scope S] [--entity deals] [--since 2026-01-01] [--full-refresh]
+                python -m extract.pipedrive_bronze --sweep-deletions [--scope S] [--entity deals]
 
 What is Pipedrive-specific lives here and nowhere else:
 - auth: the `x-api-token` header (never the api_token query parameter: URLs end up in logs);
@@ -12,6 +13,9 @@ What is Pipedrive-specific lives here and nowhere else:
 - rate limits: a rolling 2-second burst window reported in x-ratelimit-*; a 429 while
   x-ratelimit-remaining is still > 0 means the company's *daily* budget is spent (Singer's rule):
   stop cleanly, keep what was written, exit 1, resume on the next run.
+- deletion sweep (--sweep-deletions, extract/sweep.py): every current deal, person, organization and
+  activity listed by id (deleted deals are only reported for 30 days); one v2 list request (~10 tokens)
+  per 500 records, so 1M deals cost 2,000 requests, ~20,000 tokens of the daily budget.
 Scopes: PIPEDRIVE_SCOPES=acme,globex extracts several companies; scope S reads PIPEDRIVE_API_TOKEN__S
 etc. (lake.settings.Settings.scoped); without PIPEDRIVE_SCOPES the single scope is 'default'.
 Everything else is generic: extract/engine.py (the loop), extract/cli.py (the entry point).

@@ -8,6 +8,8 @@ Layout (DESIGN.md §2):
   bronze/{source}/scope={scope}/entity={entity}/ingestion_date={YYYY-MM-DD}/run_id={ts}/part-{N}.jsonl.gz
   .../run_id={ts}/_manifest.json        written after every part: its presence makes the run visible
   bronze/{source}/scope={scope}/entity={entity}/_watermark.json   written last
+  bronze/{source}/scope={scope}/entity={entity}/_sweep.json       after a complete deletion sweep (mode
+  'sweep': every current record listed, the watermark untouched): when the last one ran, for scheduling
 A writer that dies before its manifest leaves parts nobody reads and a watermark that did not move;
 the rerun writes a new run_id, so nothing is ever overwritten.
 Parts are gzipped into a temp file on disk while they fill, so memory stays flat whatever the volume.
@@ -94,9 +96,11 @@ class RunWriter:
         self._part_rows = self._part_bytes = 0
 
     def commit(self, *, cursor_field: str | None, watermark_from: str | None, watermark_to: str | None,
-               mode: str, stopped_reason: str | None = None, watermark_kind: str | None = None) -> dict:
+               mode: str, stopped_reason: str | None = None, watermark_kind: str | None = None,
+               extra: dict | None = None) -> dict:
         """Publish the run (manifest) and then move the entity watermark. Returns the manifest.
-        watermark_kind: lake.entities.WATERMARKS ('max_field' when only a cursor_field is given)."""
+        watermark_kind: lake.entities.WATERMARKS ('max_field' when only a cursor_field is given).
+        extra: more manifest members (a sweep's listing details)."""
         kind = watermark_kind or ("max_field" if cursor_field else None)
         self._flush_part()
         manifest = {
@@ -106,6 +110,7 @@ class RunWriter:
             "extractor_version": self.extractor_version, "rows": self.rows, "parts": self.parts,
             "bytes": sum(p["bytes"] for p in self.parts), "stopped_reason": stopped_reason,
             "watermark": {"kind": kind, "field": cursor_field, "from": watermark_from, "to": watermark_to},
+            **(extra or {}),
         }
         if not self.store.put_if_absent(self.run_dir + "_manifest.json", json.dumps(manifest, indent=1).encode()):
             raise FileExistsError(f"manifest already exists: {self.run_dir}_manifest.json")
@@ -114,6 +119,10 @@ class RunWriter:
                      "field": cursor_field,
                      "watermark": watermark_to, "run_id": self.run_id}
             self.store.replace(entity_prefix(self.source, self.scope, self.entity) + "_watermark.json",
+                               json.dumps(state, indent=1).encode())
+        if mode == "sweep" and stopped_reason is None:
+            state = {key: manifest[key] for key in ("source", "scope", "entity", "run_id", "started_at", "rows")}
+            self.store.replace(entity_prefix(self.source, self.scope, self.entity) + "_sweep.json",
                                json.dumps(state, indent=1).encode())
         return manifest
 
@@ -141,6 +150,15 @@ def read_watermark(store: Store, source: str, scope: str, entity: str) -> str | 
     try:
         with store.open(entity_prefix(source, scope, entity) + "_watermark.json") as f:
             return json.load(f)["watermark"]
+    except FileNotFoundError:
+        return None
+
+
+def read_last_sweep(store: Store, source: str, scope: str, entity: str) -> dict | None:
+    """The newest complete deletion sweep of an entity ({run_id, started_at, rows, ...}), or None."""
+    try:
+        with store.open(entity_prefix(source, scope, entity) + "_sweep.json") as f:
+            return json.load(f)
     except FileNotFoundError:
         return None
 

@@ -17,6 +17,10 @@ Three jobs that one "cursor field" used to do are three fields here:
 - cursor_field: the record field whose maximum is the watermark (max_field only).
 - version_fields: the record fields, first present wins, that say which stored version of a record is
   newest (stg source_updated_at); ISO 8601 or epoch seconds. Default: cursor_field, else UPDATED_FIELDS.
+
+A Sweep says how a deletion sweep (extract --sweep-deletions, extract/sweep.py) lists every current
+record of an entity whose API forgets deletions (Pipedrive purges deleted records after 30 days):
+the listing's ids, recorded by the loader, let normalize flag in core what the API no longer has.
 """
 from __future__ import annotations
 
@@ -41,6 +45,18 @@ class CoreTable:
 
 
 @dataclass(frozen=True)
+class Sweep:
+    """A full listing of an entity's current records (no incremental window, a stable order)."""
+    params: Mapping[str, str]          # replaces Entity.params for the listing
+    also: tuple[str, ...] = ()         # more paths that hold current records (listed with the same params);
+                                       # 403/404 there = no such listing on this account, the sweep goes on
+
+    def __post_init__(self):
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+        object.__setattr__(self, "also", tuple(self.also))
+
+
+@dataclass(frozen=True)
 class Entity:
     name: str
     path: str                          # API path appended to the base URL
@@ -53,6 +69,7 @@ class Entity:
     params: Mapping[str, str] = field(default_factory=dict)
     optional: bool = False             # 403/404 = not on this account's plan: skipped with a warning
     core_tables: tuple[CoreTable, ...] = ()  # what normalize builds from it, in order (a name = a plain upsert)
+    sweep: Sweep | None = None         # how a deletion sweep lists it (None: the API reports its deletions)
 
     def __post_init__(self):
         if self.paging not in PAGING_STYLES:
@@ -65,6 +82,8 @@ class Entity:
             raise ValueError(f"{self.name}: paging {self.paging!r} hands back no resume state")
         if not self.key:
             raise ValueError(f"{self.name}: an entity needs a key to be upserted downstream")
+        if self.sweep is not None and (self.paging not in ("cursor", "offset", "links") or not self.core_tables):
+            raise ValueError(f"{self.name}: a sweep lists a plain list (not an export) into a core table")
         if not self.name.isidentifier() or not self.name.islower():
             raise ValueError(f"{self.name}: entity names are lowercase identifiers (they become table names)")
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))

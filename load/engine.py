@@ -25,6 +25,9 @@ Source-agnostic: a source hands over its name and entity table; the rest is the 
 - One load id (meta.load_id_seq) per scope x entity per invocation, stamped on its rows; the loader
   holds advisory lock 'load:{source}' throughout, and normalize takes the same lock, so it never reads
   half of a load id's rows.
+- A deletion sweep run (manifest mode 'sweep', extract/sweep.py) loads like any run; in each of its
+  parts' transactions the ids of its lines also go to meta.sweep_ids, and the last part decides whether
+  the sweep is complete (load/sweeps.py). Normalize then flags what it lacks.
 Reading one part: load/part_stream.py; line checks and rejected_rows reason codes: load/lines.py.
 """
 from __future__ import annotations
@@ -48,6 +51,7 @@ from lake.runs import finish_run, start_run
 from lake.store import Store
 from load.lines import LineChecker
 from load.part_stream import PartStream
+from load.sweeps import SweepRun, record_empty, record_part, sweep_of
 
 log = logging.getLogger(__name__)
 
@@ -149,23 +153,28 @@ def _load_entity(conn, store: Store, table, source: str, entity: Entity, scope: 
         conn.commit()
     memo: dict[bytes, int] = {}  # fast path: record_id -> hash of the newest line this invocation stored
     plan = [(run, _planned_parts(store, run)) for run in runs]  # manifests are small: read them first for a total
-    todo = sum(p["rows"] for _, parts in plan if isinstance(parts, list) for p in parts if p["path"] not in loaded)
+    todo = sum(p["rows"] for _, planned in plan if not isinstance(planned, PartFailed)
+               for p in planned[0] if p["path"] not in loaded)
     progress = Progress(f"{source}.{entity.name} scope={scope or '*'} load", todo or None, unit="lines")
     try:
-        for run, parts in plan:
+        for run, planned in plan:
             try:
-                if isinstance(parts, PartFailed):
-                    raise parts
-                for part in parts:
+                if isinstance(planned, PartFailed):
+                    raise planned
+                parts, sweep = planned
+                for n, part in enumerate(parts):
                     if part["path"] in loaded:
                         result.skipped += 1
                         continue
                     if fast and len(memo) > VERSION_MEMO_LIMIT:
                         fast, memo = False, {}
-                    newest, fast = _load_part(conn, store, table, run, part, checker, result, fast, memo)
+                    newest, fast = _load_part(conn, store, table, run, part, checker, result, fast, memo,
+                                              sweep=sweep, last=n == len(parts) - 1)
                     progress.add(part["rows"])
                     if fast:
                         memo.update(newest)
+                if sweep is not None and not parts:
+                    record_empty(conn, sweep)
             except PartFailed as exc:
                 log.error("%s.%s scope=%s run %s failed, rest of the run not loaded: %s",
                           source, entity.name, scope, run.run_id, exc)
@@ -181,8 +190,9 @@ def _load_entity(conn, store: Store, table, source: str, entity: Entity, scope: 
     return result
 
 
-def _planned_parts(store: Store, run: BronzeRun) -> list[dict] | PartFailed:
-    """The run's parts, or the PartFailed its manifest raises (the run then fails when its turn comes)."""
+def _planned_parts(store: Store, run: BronzeRun) -> tuple[list[dict], SweepRun | None] | PartFailed:
+    """The run's parts and, for a deletion sweep, its SweepRun; or the PartFailed its manifest raises
+    (the run then fails when its turn comes)."""
     try:
         return _manifest_parts(store, run)
     except PartFailed as exc:
@@ -202,28 +212,31 @@ def _finish(conn, run_row: int, result: EntityResult, failures: list[str]) -> No
              result.load_id, result.status)
 
 
-def _manifest_parts(store: Store, run: BronzeRun) -> list[dict]:
+def _manifest_parts(store: Store, run: BronzeRun) -> tuple[list[dict], SweepRun | None]:
     try:
-        parts = run.manifest(store)["parts"]
+        manifest = run.manifest(store)
+        parts, sweep = manifest["parts"], sweep_of(run, manifest)
         incomplete = [p.get("path", "?") for p in parts if not {"path", "rows", "bytes", "sha256"} <= p.keys()]
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise PartFailed(f"{run.manifest_path}: unreadable manifest ({type(exc).__name__}: {exc})") from exc
     if incomplete:
         raise PartFailed(f"{run.manifest_path}: parts without path/rows/bytes/sha256: {incomplete}")
-    return parts
+    return parts, sweep
 
 
 def _load_part(conn, store: Store, table, run: BronzeRun, part: dict, checker: LineChecker,
-               result: EntityResult, fast: bool, memo: dict[bytes, int]) -> tuple[dict[bytes, int], bool]:
-    """One part, one transaction: stg rows + ledger row + rejected rows, or nothing. Returns the part's
-    newest line hash per record (for the memo) and whether the fast path still holds."""
+               result: EntityResult, fast: bool, memo: dict[bytes, int], *, sweep: SweepRun | None = None,
+               last: bool = False) -> tuple[dict[bytes, int], bool]:
+    """One part, one transaction: stg rows + ledger row + rejected rows (+ a sweep's ids), or nothing.
+    Returns the part's newest line hash per record (for the memo) and whether the fast path still holds."""
     head = b"".join(checker.copy_field(v) + b"\t" for v in (run.scope, part["path"], str(result.load_id)))
     refused: dict[int, str] = {}  # line_no -> PostgreSQL's reason, for lines COPY refused
     # A retry either switches fast -> merge (once) or sets one more refused line aside (at most
     # MAX_DB_REJECTS, then it raises), so this many attempts always suffice.
     attempts = MAX_DB_REJECTS + 2
     for _ in range(attempts):
-        stream = PartStream(store, part["path"], head, checker, refused, memo if fast else None)
+        stream = PartStream(store, part["path"], head, checker, refused, memo if fast else None,
+                            collect_ids=sweep is not None and sweep.listed_to_end)
         try:
             inserted = _copy(conn, table, stream, fast)
         except errors.UniqueViolation:
@@ -266,6 +279,8 @@ def _load_part(conn, store: Store, table, run: BronzeRun, part: dict, checker: L
             "blob_path": part["path"], "load_id": result.load_id, "source": run.source, "scope": run.scope,
             "entity": run.entity, "run_id": run.run_id, "sha256": stream.digest.hexdigest(),
             "rows": stream.lines, "bytes": stream.raw_bytes, "rows_duplicate": duplicates})
+        if sweep is not None:
+            record_part(cur, sweep, stream.ids, stream.lines, last)
     conn.commit()
     result.files += 1
     result.rows_in += stream.lines

@@ -31,12 +31,14 @@ class PartStream:
     CHUNK = 1024 * 1024  # bytes handed to libpq per read(): larger chunks mean fewer Python calls
 
     def __init__(self, store: Store, path: str, head: bytes, checker: LineChecker, refused: dict[int, str],
-                 stored: Mapping[bytes, int] | None = None):
+                 stored: Mapping[bytes, int] | None = None, *, collect_ids: bool = False):
         self.digest, self.raw_bytes, self.lines = hashlib.sha256(), 0, 0
         self.rejects: list[Reject] = []
         self.emitted = array("q")
         self.failure: Exception | None = None
         self.newest: dict[bytes, int] = {}   # record_id -> hash of its newest line in this part
+        # collect_ids (a deletion sweep): the id of every line that has one, duplicates included
+        self.ids: list[bytes] | None = [] if collect_ids else None
         self._rows = self._generate(_HashingStore(store, self), path, head, checker, refused, stored or {})
 
     def _generate(self, store, path, head, checker, refused, stored) -> Iterator[bytes]:
@@ -45,7 +47,7 @@ class PartStream:
         the same version again (a time-based export's boundary repeat, a record in two runs): it is
         skipped here and counted as a duplicate by the engine. Versions stored before this invocation are
         compared by PostgreSQL instead (load/sql/merge_part.sql)."""
-        check, emitted, rejects, newest = checker.check, self.emitted, self.rejects, self.newest
+        check, emitted, rejects, newest, ids = checker.check, self.emitted, self.rejects, self.newest, self.ids
         for line_no, line in iter_lines(store, path):
             self.lines = line_no
             if line_no in refused:
@@ -56,6 +58,8 @@ class PartStream:
                 # The id is the row's first field (escaped: no raw tab in it); the raw line stands for the
                 # doc, so no copy of it is made (equal lines give equal docs; the loader stores the line).
                 record_id, version = row[:row.index(b"\t")], hash(line)
+                if ids is not None:
+                    ids.append(record_id)
                 if newest.get(record_id, stored.get(record_id)) == version:
                     continue
                 newest[record_id] = version

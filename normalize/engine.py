@@ -23,6 +23,8 @@ entity's core_tables are CoreTable rows (lake/entities.py) saying how the table 
 Temp views for SQL files: batch, winners, stg_source (every version, for history lookups); `batch` has
 the stg columns plus _entity (the stg entity name). Memory stays flat: all the work happens in PostgreSQL.
 dim_date is extended within the same transaction from every date/timestamptz column the step wrote.
+An entity with a Sweep then applies its pending deletion sweeps to its first core table, in the same
+transaction and even when no stg row is new (normalize/sweeps.py); the rows flagged count in rows_out.
 The advisory lock 'load:{source}' (held by the loader too) keeps normalize off half-committed loads.
 """
 from __future__ import annotations
@@ -41,6 +43,7 @@ from lake.db import advisory_lock
 from lake.entities import CoreTable, Entity
 from lake.progress import heartbeat
 from lake.runs import finish_run, start_run
+from normalize.sweeps import apply_sweeps
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +115,8 @@ def _entity(conn, source, entity, full, folder, batch_id) -> EntityResult:
                         _table_step(cur, names, spec, folder, result, winners=winners, full=full)
                 _drop(cur, views=("winners", "batch", "stg_source"), tables=("_nz_won", "_nz_keys"))
                 cur.execute(read_sql(ENGINE_SQL, "state"), {**names, "load_id_after": result.load_id_after})
+            if entity.sweep is not None:  # even with no new stg rows: a sweep's records may all be known
+                _sweep_step(cur, entity, result, full)
             _finish_run(cur, run_id, result)
         conn.commit()
     except (psycopg2.Error, NormalizeError, OSError) as exc:
@@ -176,6 +181,16 @@ def _table_step(cur, names, spec, folder, result, *, winners, full) -> None:
         cur.execute(read_sql(folder, spec.then))
         result.rows_out += cur.fetchone()[0]
     _drop(cur, views=("_nz_renamed",), tables=("_nz_typed", "changed"))
+
+
+def _sweep_step(cur, entity: Entity, result: EntityResult, full: bool) -> None:
+    """Apply the entity's pending deletion sweeps to its first core table (normalize/sweeps.py)."""
+    table = entity.core_tables[0].name
+    key = [c for c in _primary_key(cur, table) if c != "scope"]
+    if len(key) != 1:
+        raise NormalizeError(f"core.{table}: a swept table needs a key of scope and one id column, not {key}")
+    with heartbeat(f"{result.source}.{entity.name} normalize deletion sweep"):
+        result.rows_out += apply_sweeps(cur, result.source, entity.name, table, key[0], full)
 
 
 def _analyze_if_big(cur, table: str, written: int) -> None:

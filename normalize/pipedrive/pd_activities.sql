@@ -25,6 +25,7 @@ renamed as (
         doc->>'done'                                as is_done,
         doc->>'busy'                                as is_busy,
         coalesce(doc->>'is_deleted', 'false')       as is_deleted,
+        case when doc->>'is_deleted' = 'true' then 'source' end as deletion_detected_by,
         nullif(doc->>'due_time', '')                as due_time,
         case when doc->>'duration' ~ '^[0-9]{1,5}:[0-5][0-9]$'
              then (split_part(doc->>'duration', ':', 1)::bigint * 60

@@ -2,7 +2,8 @@
 -- Grain: one row per deal per scope (batch holds the newest version of each in this run). Key: (scope, deal_id).
 -- Columns come out as text; normalize/engine.py casts each to its core type with util.try_* and records a
 -- value that does not cast in meta.rejected_rows ('bad_type'). A deal comes back deleted with is_deleted
--- true (v1: status 'deleted'); its update_time is then the delete time.
+-- true (v1: status 'deleted'); its update_time is then the delete time, and deletion_detected_by 'source'
+-- ('sweep' is set by normalize/sweeps.py for a deal purged unseen; a later version resets it from here).
 with source as (
     select * from batch
 ),
@@ -27,6 +28,8 @@ renamed as (
         doc->>'is_archived'                         as is_archived,
         case when doc->>'status' = 'deleted' then 'true'
              else coalesce(doc->>'is_deleted', 'false') end as is_deleted,
+        case when doc->>'status' = 'deleted' or doc->>'is_deleted' = 'true'
+             then 'source' end                      as deletion_detected_by,
 
         -- amounts
         doc->>'value'                               as value,

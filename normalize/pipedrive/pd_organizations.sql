@@ -22,6 +22,7 @@ renamed as (
         doc #>> '{address,country}'                 as address_country,
         doc->'label_ids'                            as label_ids,
         coalesce(doc->>'is_deleted', 'false')       as is_deleted,
+        case when doc->>'is_deleted' = 'true' then 'source' end as deletion_detected_by,
 
         -- timestamps
         doc->>'add_time'                            as created_at,

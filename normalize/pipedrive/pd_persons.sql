@@ -24,6 +24,7 @@ renamed as (
                         doc #> '{phones,0,value}') #>> '{}', '') as primary_phone,
         doc->'label_ids'                            as label_ids,
         coalesce(doc->>'is_deleted', 'false')       as is_deleted,
+        case when doc->>'is_deleted' = 'true' then 'source' end as deletion_detected_by,
 
         -- timestamps
         doc->>'add_time'                            as created_at,
