@@ -1,7 +1,8 @@
 """The health check's vocabulary: one CheckRow per thing checked, and how rows rank.
 
-Data flow: lake/health checks -> [CheckRow] -> scripts/health_check.py (table/json, exit code, meta.health_checks)
-           -> lake/alerts.py (webhook, e-mail) when the worst row is warn or fail.
+Data flow: lake/health checks (run_checks: lake/health/runner.py) -> [CheckRow] -> meta.health_checks
+           -> scripts/health_check.py (table/json, exit code) -> lake/alerts (webhook, e-mail) when the worst
+           row is warn or fail. Operating it: lake/health/README.md.
 Run standalone: python -c "from lake.health import CheckRow, worst; print(worst([]))"
 """
 from __future__ import annotations
@@ -38,3 +39,10 @@ def worst(rows: list[CheckRow]) -> str:
 def exit_code(rows: list[CheckRow]) -> int:
     """0 all ok, 1 the worst is warn, 2 the worst is fail (the health check's own contract)."""
     return STATUSES.index(worst(rows))
+
+
+def run_checks(conn, store, settings, *, source=None, scope=None, now=None, **options) -> list[CheckRow]:
+    """Run every check (lake/health/runner.py) and record the rows in meta.health_checks; the daily runner
+    calls this at its end. Options: record=False (do not write the result), accept_counts=True."""
+    from lake.health.runner import run_checks as run  # lazy: the checks import this module
+    return run(conn, store, settings, source=source, scope=scope, now=now, **options)
