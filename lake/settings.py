@@ -133,8 +133,10 @@ class Settings:
 
 @functools.lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """Read .env (without overriding the real environment) and the environment, once."""
+    """Read .env (or DATALAKE_ENV_FILE; without overriding the real environment) and the environment, once."""
     from dotenv import dotenv_values
-    env = {k: v for k, v in dotenv_values(".env").items() if v is not None}
+    # DATALAKE_ENV_FILE points at another file; the demo points it at nothing, so that a real .env (a
+    # production DATABASE_URL, say) can never leak into a demo run.
+    env = {k: v for k, v in dotenv_values(os.environ.get("DATALAKE_ENV_FILE", ".env")).items() if v is not None}
     env.update(os.environ)
     return Settings.from_env(env)

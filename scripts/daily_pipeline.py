@@ -12,6 +12,11 @@ Run standalone: python -m scripts.daily_pipeline [--demo] [--source pipedrive|ze
 - A stage that fails does not stop the later ones: an extract stopped by the daily API budget has
   still committed what it wrote, and loading and normalizing that is what the next morning needs.
   The exit code is 1 if any stage failed.
+- A deletion sweep (extract --sweep-deletions) runs after a source's extract when extract.sweep.sweep_due
+  says so (SWEEP_DELETIONS_EVERY_DAYS, default 7); its rows are stage 'sweep' in meta.pipeline_runs.
+- It ends with the health check (lake/health): the table goes to the log, the rows to meta.health_checks,
+  and a warn or fail is sent to the configured alert channels (lake/alerts). Neither changes the exit
+  code, which says whether the stages succeeded; the health check's own exit code is the CLI's.
 - --demo runs both sources against the loopback simulators with a lake and an embedded PostgreSQL of
   its own under ./data/demo (scope 'demo'), so it works on a fresh machine and never touches real data.
 """
@@ -19,16 +24,23 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import logging
 import os
 import sys
 import time
 
+from extract.sweep import sweep_due
 from lake import db
+from lake.alerts import send_alerts
+from lake.bronze import read_watermark
+from lake.health import run_checks
 from lake.logs import prune_logs, release_logging, retention_days, setup_logging
 from lake.runs import finish_run, start_run
 from lake.settings import SettingsError, get_settings
-from lake.sources import SOURCES, configured, stage_mains
+from lake.sources import SOURCES, configured, extractor, stage_mains
+from lake.store import open_store
+from scripts.health_check import as_table, fold_ok
 
 log = logging.getLogger("scripts.daily_pipeline")
 
@@ -60,7 +72,7 @@ def demo_environment():
         saved = dict(os.environ)
         for name in [k for k in os.environ if k.startswith(("PIPEDRIVE_", "ZENDESK_", "DATABASE_URL", "PG", "LAKE_"))]:
             del os.environ[name]
-        os.environ.update(PIPEDRIVE_SCOPES="demo", PIPEDRIVE_API_TOKEN__DEMO=DEMO_PIPEDRIVE_TOKEN,
+        os.environ.update(DATALAKE_ENV_FILE=os.devnull, PIPEDRIVE_SCOPES="demo", PIPEDRIVE_API_TOKEN__DEMO=DEMO_PIPEDRIVE_TOKEN,
                           PIPEDRIVE_BASE_URL__DEMO=pipedrive.base_url,
                           ZENDESK_SCOPES="demo", ZENDESK_BASE_URL__DEMO=zendesk.base_url,
                           ZENDESK_EMAIL__DEMO=DEMO_ZENDESK_EMAIL, ZENDESK_API_TOKEN__DEMO=DEMO_ZENDESK_TOKEN,
@@ -77,26 +89,32 @@ def demo_environment():
 def record_extract(conn, results) -> None:
     """Extract needs no database, so the runner writes its meta.pipeline_runs rows for it."""
     for r in results:
-        run_id = start_run(conn, stage="extract", source=r.source, scope=r.scope, entity=r.entity)
+        run_id = start_run(conn, stage="sweep" if r.sweep else "extract", source=r.source, scope=r.scope,
+                           entity=r.entity)
         with conn.cursor() as cur:
             finish_run(cur, run_id, status=r.status, rows_in=r.rows, rows_out=r.rows,
                        watermark_before=r.watermark_before, watermark_after=r.watermark_after, error=r.error)
         conn.commit()
 
 
-def run_stages(conn, sources: list[str]) -> int:
+def run_stages(conn, sources: list[str], settings) -> int:
     failed = []
     for source in sources:
+        steps, sweep = [], _sweep_due(settings, source)  # decided before the extract writes any watermark
         for stage, stage_main in stage_mains(source):
+            steps.append((stage, stage_main, []))
+            if stage == "extract" and sweep:
+                steps.append(("sweep", stage_main, ["--sweep-deletions"]))
+        for stage, stage_main, argv in steps:
             started = time.monotonic()
             log.info("%s %s: starting", source, stage)
             try:
-                if stage == "extract":
+                if stage in ("extract", "sweep"):
                     results = []
-                    code = stage_main([], results=results)
+                    code = stage_main(argv, results=results)
                     record_extract(conn, results)
                 else:
-                    code = stage_main([])
+                    code = stage_main(argv)
             except Exception:  # a stage bug must not hide the later stages' results
                 log.exception("%s %s crashed", source, stage)
                 code = 1
@@ -108,6 +126,37 @@ def run_stages(conn, sources: list[str]) -> int:
         return 1
     log.info("daily pipeline finished: every stage succeeded")
     return 0
+
+
+def _sweep_due(settings, source: str) -> bool:
+    """A sweep is due every SWEEP_DELETIONS_EVERY_DAYS, but not on a source's first run: its first extract
+    reads everything anyway, and a listing of every record on top of it would double the back-fill's cost."""
+    spec = extractor(source)
+    try:
+        store = open_store(settings)
+        first = all(read_watermark(store, source, scope, e.name) is None
+                    for scope in spec.scopes(settings) for e in spec.entities if e.incremental)
+        return not first and sweep_due(settings, spec)
+    except (SettingsError, ValueError, OSError) as exc:  # the extract stage reports the same problem itself
+        log.warning("%s: cannot tell whether a deletion sweep is due: %s", source, exc)
+        return False
+
+
+def health_and_alerts(settings) -> None:
+    """The day's health check, logged and recorded, with alerts on warn or fail. Never raises: a health
+    check that cannot run is itself worth an alert line in the log, not a failed pipeline."""
+    try:
+        conn = db.connect(settings, migrate=False, application_name="datalake-health")
+        try:
+            rows = run_checks(conn, open_store(settings), settings)
+        finally:
+            conn.close()
+    except Exception as exc:
+        log.error("health check could not run: %s: %s", type(exc).__name__, str(exc).strip().splitlines()[:1])
+        return
+    log.info("health check:\n%s", as_table(fold_ok(rows), dt.datetime.now(dt.timezone.utc), None, total=rows))
+    for line in send_alerts(rows, settings, title="daily pipeline"):
+        log.info("alert %s", line)
 
 
 def summary(settings) -> None:
@@ -141,9 +190,10 @@ def main(argv: list[str] | None = None) -> int:
                 raise SettingsError("no source is configured: set PIPEDRIVE_* and/or ZENDESK_* (see .env.example)")
             log.info("daily pipeline: sources %s", ", ".join(sources))
             with single_instance(settings) as conn:
-                code = run_stages(conn, sources)
+                code = run_stages(conn, sources, settings)
                 if args.demo:
                     summary(settings)
+                health_and_alerts(settings)
                 return code
         except SettingsError as exc:
             print(f"configuration error: {exc}", file=sys.stderr)

@@ -166,7 +166,7 @@ def as_table(rows: list[CheckRow], checked_at, run_id: int | None, *, total: lis
             lines.append(" " * (widths[0] + 2) + "-> " + r.hint)
             shown = (r.check, r.hint)
     counts = ", ".join(f"{sum(r.status == s for r in total)} {s}" for s in ("fail", "warn", "ok"))
-    recorded = f", recorded as run {run_id}" if run_id is not None else ", not recorded"
+    recorded = f", recorded as run {run_id}" if run_id is not None else ""
     lines.append(f"health check {checked_at:%Y-%m-%d %H:%M} UTC: {counts} -> {worst(total).upper()}, "
                  f"exit {exit_code(total)}{recorded}")
     return "\n".join(lines)

@@ -3,3 +3,4 @@ from tests.fixtures.postgres import *  # noqa: F401,F403  pg_server, pg_url, db,
 from tests.fixtures.azurite import *  # noqa: F401,F403   azurite
 from tests.fixtures.pipedrive_sim import *  # noqa: F401,F403  pipedrive_sim
 from tests.fixtures.zendesk_sim import *  # noqa: F401,F403  zendesk_sim
+from tests.fixtures.webhook import *  # noqa: F401,F403  webhook

@@ -1,10 +1,7 @@
 """Alerts reach a loopback webhook (Teams and Slack shapes) and a loopback SMTP server; a dead or failing
 channel is reported, never raised; no secret reaches a log line or a returned line. Nothing is mocked."""
-import json
 import logging
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -12,9 +9,8 @@ from lake.alerts import send_alerts
 from lake.health import CheckRow
 from lake.settings import Settings, SettingsError
 from tests.fixtures.smtp_server import LoopbackSMTP
+from tests.fixtures.webhook import WEBHOOK_SIG, WEBHOOK_TOKEN, closed_port
 
-WEBHOOK_TOKEN = "wh-secret-7f3a9c2e"         # the secret part of a webhook URL's path
-WEBHOOK_SIG = "sig-0b1d2e3f4a5b"             # and of its query, as in a Teams Workflows URL
 SMTP_PASSWORD = "smtp-pa55-word-91"
 
 ROWS = [
@@ -25,32 +21,6 @@ ROWS = [
              "check the Zendesk token's scope"),
     CheckRow("schema", None, None, None, "fail", "2 migrations not applied", None, "run python -m scripts.migrate"),
 ]
-
-
-class _Hook(BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.server.received.append((self.path, self.headers.get("Content-Type"), json.loads(body)))
-        self.send_response(self.server.status)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"ok")
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def webhook():
-    """A loopback webhook that records (path, content type, JSON) and answers .status (200 by default)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
-    server.received, server.status = [], 200
-    server.url = f"http://127.0.0.1:{server.server_address[1]}/webhookb2/{WEBHOOK_TOKEN}/hook?sig={WEBHOOK_SIG}"
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture
@@ -64,12 +34,6 @@ def email_env(smtp, **extra):
            "SMTP_PASSWORD": SMTP_PASSWORD, "ALERT_EMAIL_FROM": "datalake@acme.test",
            "ALERT_EMAIL_TO": "ops@acme.test, bi@acme.test"}
     return {**env, **extra}
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def assert_no_secret(*texts):

@@ -86,3 +86,48 @@ def test_only_configured_sources_run_and_none_configured_is_a_configuration_erro
     assert daily_pipeline.main([]) == 2
     assert "no source is configured" in capsys.readouterr().err
     get_settings.cache_clear()
+
+
+def test_a_sweep_is_due_weekly_but_never_on_the_first_run(monkeypatch, tmp_path, pg_url, pipedrive_sim):
+    configure(monkeypatch, tmp_path, pg_url, pipedrive_sim)
+    stages = ("select stage, count(*) from meta.pipeline_runs where source = 'pipedrive' and run_id > %s "
+              "group by 1 order by 1")
+    assert daily_pipeline.main([]) == 0  # first run: its extract reads everything, no sweep on top
+    with psycopg2.connect(pg_url) as conn, conn.cursor() as cur:
+        cur.execute("select coalesce(max(run_id), 0) from meta.pipeline_runs")
+        before = cur.fetchone()[0]
+    assert daily_pipeline.main([]) == 0  # no sweep yet on record: the second run sweeps
+    monkeypatch.setenv("SWEEP_DELETIONS_EVERY_DAYS", "7")
+    get_settings.cache_clear()
+    with psycopg2.connect(pg_url) as conn, conn.cursor() as cur:
+        cur.execute(stages, (before,))
+        assert dict(cur.fetchall())["sweep"] == 4  # deals, persons, organizations, activities
+        cur.execute("select coalesce(max(run_id), 0) from meta.pipeline_runs")
+        before = cur.fetchone()[0]
+    assert daily_pipeline.main([]) == 0  # swept yesterday: not due for a week
+    with psycopg2.connect(pg_url) as conn, conn.cursor() as cur:
+        cur.execute(stages, (before,))
+        assert "sweep" not in dict(cur.fetchall())
+    get_settings.cache_clear()
+
+
+def test_the_run_ends_with_a_health_check_and_its_alert_and_a_dead_webhook_changes_nothing(
+        monkeypatch, tmp_path, pg_url, pipedrive_sim, webhook):
+    configure(monkeypatch, tmp_path, pg_url, pipedrive_sim)
+    monkeypatch.setenv("ALERT_WEBHOOK_URL", webhook.url)
+    monkeypatch.setenv("ALERT_WEBHOOK_KIND", "slack")
+    monkeypatch.setenv("PIPEDRIVE_API_TOKEN", "revoked-token-1234")
+    get_settings.cache_clear()
+    assert daily_pipeline.main([]) == 1
+    log = (tmp_path / "logs" / f"daily_pipeline_{dt.date.today():%Y-%m-%d}.log").read_text()
+    assert "health check:" in log and "FAIL    did_it_run" in log
+    [(_, _, payload)] = webhook.received
+    assert "did_it_run" in payload["text"] and "401" in payload["text"]
+    with psycopg2.connect(pg_url) as conn, conn.cursor() as cur:
+        cur.execute("select count(*) from meta.health_checks where status = 'fail'")
+        assert cur.fetchone()[0] > 0
+    webhook.shutdown()
+    webhook.server_close()  # the channel is gone: the run's exit code must not change
+    get_settings.cache_clear()
+    assert daily_pipeline.main([]) == 1
+    get_settings.cache_clear()
