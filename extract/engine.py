@@ -166,18 +166,15 @@ def extract_entity(*, store: Store, session: ApiSession, source: str, scope: str
                     ts = parse_ts(value)
                     newest = ts if newest is None or ts > newest else newest
             state, reached_end = page.state or state, page.last
-    except BudgetExhausted as exc:
-        stopped, result.status, result.budget_exhausted = "daily_budget", "partial", True
-        result.error = str(exc)
     except FatalHttpError as exc:
         if entity.optional and exc.status in (403, 404) and writer.rows == 0:
             writer.abort()
             result.status, result.error = "skipped", f"not available to this account ({exc})"
             log.warning("%s.%s scope=%s skipped: %s", source, entity.name, scope, result.error)
             return result
-        stopped, result.status, result.error, result.auth_failed = "error", "failed", str(exc), exc.status == 401
+        stopped = stopped_by(exc, result)
     except (HttpError, PagingError) as exc:
-        stopped, result.status, result.error = "error", "failed", str(exc)
+        stopped = stopped_by(exc, result)
     except BaseException:
         writer.abort()
         raise
@@ -191,6 +188,17 @@ def extract_entity(*, store: Store, session: ApiSession, source: str, scope: str
     log.info("%s.%s scope=%s status=%s pages=%d rows=%d watermark %s -> %s", source, entity.name, scope,
              result.status, result.pages, result.rows, _short(before), _short(after))
     return result
+
+
+def stopped_by(exc: Exception, result: EntityResult) -> str:
+    """Record on result why a listing stopped early; returns the manifest's stopped_reason. A spent daily
+    budget is 'partial' (the next run resumes); anything else is 'failed'; a 401 also stops the scope."""
+    result.error = str(exc)
+    if isinstance(exc, BudgetExhausted):
+        result.status, result.budget_exhausted = "partial", True
+        return "daily_budget"
+    result.status, result.auth_failed = "failed", isinstance(exc, FatalHttpError) and exc.status == 401
+    return "error"
 
 
 def _next_watermark(entity: Entity, before: str | None, resume: str | None, newest: dt.datetime | None,

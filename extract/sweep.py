@@ -27,13 +27,13 @@ import dataclasses
 import datetime as dt
 import logging
 
-from extract.engine import EntityResult, Source, parse_ts
+from extract.engine import EntityResult, Source, parse_ts, stopped_by
 from extract.paging import PagingError, pages
 from lake.bronze import RunWriter, read_last_sweep, read_watermark
 from lake.entities import Entity
-from lake.http import ApiSession, BudgetExhausted, FatalHttpError, HttpError
+from lake.http import ApiSession, FatalHttpError, HttpError
 from lake.progress import Progress
-from lake.settings import Settings, SettingsError
+from lake.settings import Settings
 from lake.store import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -78,12 +78,8 @@ def sweep_entity(*, store: Store, session: ApiSession, source: str, scope: str, 
                             source, entity.name, scope, path, exc.status)
                 continue
             listed.append(path)
-    except BudgetExhausted as exc:
-        stopped, result.status, result.budget_exhausted, result.error = "daily_budget", "partial", True, str(exc)
-    except FatalHttpError as exc:
-        stopped, result.status, result.error, result.auth_failed = "error", "failed", str(exc), exc.status == 401
     except (HttpError, PagingError) as exc:
-        stopped, result.status, result.error = "error", "failed", str(exc)
+        stopped = stopped_by(exc, result)
     except BaseException:
         writer.abort()
         raise
@@ -101,14 +97,7 @@ def sweep_entity(*, store: Store, session: ApiSession, source: str, scope: str, 
 
 def sweep_every_days(settings: Settings) -> int:
     """SWEEP_DELETIONS_EVERY_DAYS: days between deletion sweeps (default 7; 0 = never sweep)."""
-    raw = settings.environ.get(EVERY_DAYS_SETTING, "").strip()
-    try:
-        days = int(raw) if raw else DEFAULT_EVERY_DAYS
-    except ValueError:
-        days = -1
-    if days < 0:
-        raise SettingsError(f"{EVERY_DAYS_SETTING} must be a whole number of days >= 0 (0 = never), not {raw!r}")
-    return days
+    return settings.whole_number(EVERY_DAYS_SETTING, DEFAULT_EVERY_DAYS, minimum=0)
 
 
 def sweep_due(settings: Settings, source: Source, now: dt.datetime | None = None) -> bool:

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
-from lake.settings import Settings, SettingsError, get_settings
+from lake.settings import Settings, get_settings
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 REDACTED = "***"
@@ -91,14 +91,7 @@ def release_logging() -> None:
 
 
 def retention_days(settings: Settings) -> int:
-    raw = settings.environ.get("LOG_RETENTION_DAYS", "").strip()
-    try:
-        days = int(raw) if raw else DEFAULT_RETENTION_DAYS
-    except ValueError:
-        days = -1
-    if days < 1:
-        raise SettingsError(f"LOG_RETENTION_DAYS must be a whole number of days >= 1, not {raw!r}")
-    return days
+    return settings.whole_number("LOG_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, minimum=1)
 
 
 def prune_logs(settings: Settings, today: dt.date | None = None) -> list[Path]:

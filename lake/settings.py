@@ -108,6 +108,17 @@ class Settings:
         value = self.environ.get(f"{name}__{scope.upper()}", "").strip()
         return value or None
 
+    def whole_number(self, name: str, default: int, minimum: int) -> int:
+        """An optional integer setting (e.g. LOG_RETENTION_DAYS); SettingsError naming it when it is not one."""
+        raw = self.environ.get(name, "").strip()
+        try:
+            value = int(raw) if raw else default
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise SettingsError(f"{name} must be a whole number >= {minimum}, not {raw!r}")
+        return value
+
     @staticmethod
     def scoped_name(name: str, scope: str) -> str:
         """The variable scoped() reads for this scope (for messages)."""
