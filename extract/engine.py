@@ -13,11 +13,14 @@ Rules (DESIGN.md §2, STYLE habit 5):
   A run that began elsewhere than the watermark (--since, --full-refresh) moves it only if it reached
   the end of the stream: a backfill stopped half-way must not pull the next run back into the past;
 - a run stopped part-way (daily budget spent, retries exhausted, a refused request) still commits what
-  it wrote, marked with stopped_reason: lists are read in cursor order, so what was written is a
+  it wrote (a failure before the first record commits nothing), marked with stopped_reason: lists are read in cursor order, so what was written is a
   prefix and its watermark a safe resume point. A process killed outright leaves no manifest:
   nothing moves;
 - an optional entity (a plan feature) that answers 403/404 is 'skipped' with a warning, not failed;
-- a 401 stops the scope at once: every other request would be refused the same way.
+- a time-like watermark later than the run start is refused (the entity fails with a message saying how
+  to repair it): resuming from it would silently return nothing every day;
+- a 401, or a host that never answers (refused, DNS, TLS), stops the scope at once: every other request
+  would meet the same answer, and a daily run must not sit through every entity's retries.
 """
 from __future__ import annotations
 
@@ -29,12 +32,13 @@ from typing import Callable
 from extract.paging import PagingError, pages
 from lake.bronze import RunWriter, iso, read_watermark
 from lake.entities import Entity, select
-from lake.http import ApiSession, BudgetExhausted, FatalHttpError, HttpError
+from lake.http import ApiSession, BudgetExhausted, FatalHttpError, HttpError, Unreachable
 from lake.progress import Progress
 from lake.settings import Settings, SettingsError
 from lake.store import Store, open_store
 
 log = logging.getLogger(__name__)
+CLOCK_SKEW = dt.timedelta(minutes=5)   # a watermark this much past the run start is a bad one, not skew
 
 # (entity, resume, since, until) -> query params that select the incremental window. resume: the saved
 # watermark when continuing from it, else None; since: ISO start of a backfill (--since), else None.
@@ -71,6 +75,7 @@ class EntityResult:
     error: str | None = None
     budget_exhausted: bool = False
     auth_failed: bool = False
+    unreachable: bool = False
     sweep: bool = False              # a deletion sweep's listing (extract/sweep.py): every record there is,
                                      # not the day's changes, so not the entity's daily volume
 
@@ -118,6 +123,10 @@ def extract_source(source: Source, settings: Settings, *, scope_names: list[str]
                 why = "the API refused the credentials"
                 log.error("%s scope=%s: the API refused the credentials; check them (nothing else was asked)",
                           source.name, scope)
+            elif result.unreachable:
+                why = "the API host did not answer"
+                log.error("%s scope=%s: the API host did not answer (%s); the other entities were not tried",
+                          source.name, scope, result.error)
             else:
                 continue
             # The rest of the scope is not asked (every request would meet the same answer), but each entity
@@ -146,6 +155,14 @@ def extract_entity(*, store: Store, session: ApiSession, source: str, scope: str
     until = iso(started_at)
     before = read_watermark(store, source, scope, entity.name) if entity.incremental else None
     resume = None if (full_refresh or since or not entity.incremental) else before
+    if resume and _in_the_future(entity, resume, started_at):
+        # Resuming from it would return nothing, every day, with exit 0, while core goes stale (a restored
+        # backup, a hand edit, clock skew between hosts). Refuse loudly; --since or --full-refresh repairs it.
+        error = (f"watermark {resume} is later than the run start {until}: refusing to resume from it; fix "
+                 f"{source}/scope={scope}/entity={entity.name}/_watermark.json or rerun with --since")
+        log.error("%s.%s scope=%s %s", source, entity.name, scope, error)
+        return EntityResult(source, scope, entity.name, "failed", watermark_before=before, watermark_after=before,
+                            error=error)
     since = None if full_refresh else since
     begin = since or (start if resume is None else None)
     window = window_params(entity, resume, begin, until) if entity.incremental else {}
@@ -180,7 +197,14 @@ def extract_entity(*, store: Store, session: ApiSession, source: str, scope: str
         raise
     finally:
         progress.close()
-    after = _next_watermark(entity, before, resume, newest, state, reached_end, started_at)
+    if result.status == "failed" and writer.rows == 0:  # nothing to publish: no empty run, no manifest
+        writer.abort()
+        log.info("%s.%s scope=%s status=failed pages=%d rows=0 watermark %s unchanged", source, entity.name,
+                 scope, result.pages, _short(before))
+        return result
+    # a watermark in the future is no floor: a --since or --full-refresh run replaces it
+    floor = None if before and _in_the_future(entity, before, started_at) else before
+    after = _next_watermark(entity, floor, resume, newest, state, reached_end, started_at)
     manifest = writer.commit(cursor_field=entity.cursor_field, watermark_kind=entity.watermark,
                              watermark_from=before, watermark_to=after,
                              mode="incremental" if (resume or since) else "full", stopped_reason=stopped)
@@ -198,7 +222,22 @@ def stopped_by(exc: Exception, result: EntityResult) -> str:
         result.status, result.budget_exhausted = "partial", True
         return "daily_budget"
     result.status, result.auth_failed = "failed", isinstance(exc, FatalHttpError) and exc.status == 401
+    result.unreachable = isinstance(exc, Unreachable)
     return "error"
+
+
+def _in_the_future(entity: Entity, watermark: str, started_at: dt.datetime) -> bool:
+    """A time-like watermark later than the run start (plus CLOCK_SKEW); export cursors are opaque."""
+    try:
+        if entity.watermark == "max_field":
+            at = parse_ts(watermark)
+        elif entity.paging == "export_time":
+            at = dt.datetime.fromtimestamp(int(watermark), dt.timezone.utc)
+        else:
+            return False
+    except (ValueError, OverflowError, OSError):
+        return False
+    return at > started_at + CLOCK_SKEW
 
 
 def _next_watermark(entity: Entity, before: str | None, resume: str | None, newest: dt.datetime | None,

@@ -24,6 +24,7 @@ import re
 import time
 from dataclasses import dataclass
 from typing import Callable, Iterable
+from urllib.parse import urlsplit
 
 import requests
 
@@ -44,6 +45,11 @@ class FatalHttpError(HttpError):
 
 class RetriesExhausted(HttpError):
     """Transient failures (429/5xx/network) outlasted max_retries."""
+
+
+class Unreachable(RetriesExhausted):
+    """No attempt got any answer: connection refused, DNS, TLS. Every other request to the host would
+    wait just as long, so the caller stops the account instead of trying entity after entity."""
 
 
 class BudgetExhausted(HttpError):
@@ -95,6 +101,10 @@ class ApiSession:
     def __init__(self, base_url: str, policy: RatePolicy, *, headers: dict | None = None,
                  auth=None, timeout: tuple[float, float] = (10, 60), max_retries: int = 8,
                  backoff_cap: float = 60.0, max_wait: float = 300.0, sleep: Callable[[float], None] = time.sleep):
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            # retrying a URL that can never work would hold the daily run for minutes: a configuration error
+            raise ValueError(f"base URL {base_url!r} is not an http(s)://host[:port] address")
         self.base_url = base_url.rstrip("/")
         self.policy, self.timeout, self.max_retries = policy, timeout, max_retries
         self.backoff_cap, self.max_wait, self.sleep = backoff_cap, max_wait, sleep
@@ -107,14 +117,21 @@ class ApiSession:
     def get_json(self, path: str, params: dict | None = None) -> dict:
         url = path if path.startswith("http") else self.base_url + path
         shown = path.split("?")[0]
+        answered = False
         for attempt in range(1, self.max_retries + 1):
             self._throttle()
             self.requests_sent += 1
             try:
                 response = self.session.get(url, params=params, timeout=self.timeout)
+            except requests.ConnectionError as exc:  # refused, DNS, TLS, connect timeout: no answer at all
+                failure = type(exc).__name__
+                self._backoff(attempt, shown, failure)
+                continue
             except requests.RequestException as exc:
+                answered = True
                 self._backoff(attempt, shown, type(exc).__name__)
                 continue
+            answered = True
             self._note_window(response)
             if response.status_code == 429:
                 if self.policy.is_daily_budget(response):
@@ -139,6 +156,9 @@ class ApiSession:
                 return response.json()
             except ValueError:  # truncated or non-JSON body: the server or a proxy cut it
                 self._backoff(attempt, shown, "undecodable body")
+        if not answered:
+            raise Unreachable(f"GET {shown}: {urlsplit(self.base_url).hostname} did not answer in {self.max_retries} "
+                              f"attempts ({failure}); giving up")
         raise RetriesExhausted(f"GET {shown} failed {self.max_retries} times; giving up")
 
     def _backoff(self, attempt: int, path: str, why: str) -> None:

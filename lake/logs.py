@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
-from lake.settings import Settings, get_settings
+from lake.settings import Settings, SettingsError, get_settings
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 REDACTED = "***"
@@ -63,7 +63,11 @@ def setup_logging(name: str, settings: Settings | None = None, *, level: int = l
         return _owner
     settings = settings or get_settings()
     path = Path(log_file) if log_file else Path(settings.log_dir) / f"{name}_{dt.date.today():%Y-%m-%d}.log"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        open(path, "a", encoding="utf-8").close()
+    except OSError as exc:  # LOG_DIR is a file, read-only, ...: a configuration error, said in one line
+        raise SettingsError(f"LOG_DIR {path.parent} cannot hold the log file {path.name}: {exc.strerror or exc}") from None
     redact = RedactSecrets(settings.secrets())
     root = logging.getLogger()
     for handler in list(root.handlers):

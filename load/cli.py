@@ -36,6 +36,14 @@ def parse_args(prog: str, argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _refuse_unknown_scopes(store, source: str, scopes: list[str]) -> None:
+    """A --scope with nothing in bronze is a typo far more often than a new account: say so (exit 2)."""
+    for scope in scopes:
+        if next(iter(store.list(f"bronze/{source}/scope={scope}/")), None) is None:
+            raise SettingsError(f"no bronze for {source} scope {scope!r} under bronze/{source}/ (check --scope, "
+                                "LAKE_ROOT / LAKE_BACKEND, or run the extractor first)")
+
+
 def run_loader(name: str, source: str, entities: Sequence[Entity], argv: list[str] | None) -> int:
     """The whole main() of a loader: parse, configure, connect (applying migrations), load, exit code."""
     try:
@@ -47,6 +55,7 @@ def run_loader(name: str, source: str, entities: Sequence[Entity], argv: list[st
         settings = get_settings()
         setup_logging(name, settings)
         store = open_store(settings)
+        _refuse_unknown_scopes(store, source, args.scope or [])
         conn = connect(settings, migrate=True, application_name=name)
     except (SettingsError, ValueError) as exc:
         print(f"configuration error: {exc}", file=sys.stderr)

@@ -30,6 +30,8 @@ import os
 import sys
 import time
 
+import psycopg2
+
 from extract.sweep import sweep_due
 from lake import db
 from lake.alerts import send_alerts
@@ -123,7 +125,9 @@ def run_stages(conn, sources: list[str], settings) -> int:
                 failed.append(f"{source} {stage} (exit {code})")
     if failed:
         log.error("daily pipeline finished with failures: %s", ", ".join(failed))
-        return 1
+        # a stage that refused its configuration makes the run a configuration error: fixing .env, not
+        # waiting for tomorrow, is what helps
+        return 2 if any(f.endswith("(exit 2)") for f in failed) else 1
     log.info("daily pipeline finished: every stage succeeded")
     return 0
 
@@ -200,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         except RuntimeError as exc:
             log.error("%s", exc)
+            return 1
+        except psycopg2.Error as exc:  # the lock lives in the database: no database, no run
+            log.error("cannot reach the database, nothing was run: %s", str(exc).strip().splitlines()[0])
             return 1
         finally:
             release_logging()

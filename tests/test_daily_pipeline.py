@@ -79,7 +79,7 @@ def test_only_configured_sources_run_and_none_configured_is_a_configuration_erro
     with psycopg2.connect(pg_url) as conn, conn.cursor() as cur:
         cur.execute("select distinct source from meta.pipeline_runs")
         assert cur.fetchall() == [("pipedrive",)]
-    assert daily_pipeline.main(["--source", "zendesk"]) == 1  # named explicitly, its missing settings fail it
+    assert daily_pipeline.main(["--source", "zendesk"]) == 2  # named explicitly, its missing settings: exit 2
     for name in ("PIPEDRIVE_API_TOKEN", "PIPEDRIVE_BASE_URL"):
         monkeypatch.delenv(name)
     get_settings.cache_clear()
@@ -130,4 +130,24 @@ def test_the_run_ends_with_a_health_check_and_its_alert_and_a_dead_webhook_chang
     webhook.server_close()  # the channel is gone: the run's exit code must not change
     get_settings.cache_clear()
     assert daily_pipeline.main([]) == 1
+    get_settings.cache_clear()
+
+
+def test_configuration_and_database_problems_are_one_line_and_the_right_exit_code(monkeypatch, tmp_path, pg_url,
+                                                                                   pipedrive_sim, capsys):
+    configure(monkeypatch, tmp_path, pg_url, pipedrive_sim)
+    (tmp_path / "a_file").write_text("x")
+    cases = [({"LOG_DIR": str(tmp_path / "a_file")}, 2, "LOG_DIR"),
+             ({"LAKE_ROOT": str(tmp_path / "a_file")}, 2, "LAKE_ROOT"),
+             ({"PIPEDRIVE_BASE_URL": "not-a-url"}, 2, "not-a-url"),
+             ({"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"}, 1,
+              "cannot reach the database")]
+    for env, code, said in cases:
+        with monkeypatch.context() as mp:
+            for name, value in env.items():
+                mp.setenv(name, value)
+            get_settings.cache_clear()
+            assert daily_pipeline.main([]) == code, env
+            err = capsys.readouterr().err
+            assert said in err and "Traceback" not in err, err[-2000:]
     get_settings.cache_clear()

@@ -174,3 +174,48 @@ def test_killed_extractor_leaves_no_visible_run_and_rerun_converges(tmp_path):
 @pytest.mark.parametrize("bad", ["2026-13-01", "yesterday"])
 def test_since_must_be_iso8601(bad):
     assert pipedrive_bronze.main(["--since", bad]) == 2
+
+
+def test_an_unreachable_host_stops_the_scope_after_one_entity_and_publishes_nothing(tmp_path):
+    import dataclasses
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    waits = []
+
+    def session_for(settings, scope):  # the real session, its sleeps recorded instead of slept
+        session = pipedrive_bronze.session_for(settings, scope)
+        session.sleep = waits.append
+        return session
+
+    source = dataclasses.replace(pipedrive_bronze.EXTRACTOR, session_for=session_for)
+    settings = Settings.from_env({"PIPEDRIVE_API_TOKEN": "t0k3n-x", "PIPEDRIVE_BASE_URL": f"http://127.0.0.1:{closed}",
+                                  "LAKE_ROOT": str(tmp_path / "lake")})
+    from extract.engine import extract_source
+    results = extract_source(source, settings)
+    assert len(results) == len(pipedrive_bronze.ENTITIES) and {r.status for r in results} == {"failed"}
+    assert "did not answer" in results[0].error
+    assert all(r.error == "not attempted: the API host did not answer" for r in results[1:])
+    assert len(waits) == 7  # one entity's retries, not eleven
+    assert not (tmp_path / "lake").exists() or not list((tmp_path / "lake").rglob("_manifest.json"))
+
+
+def test_a_watermark_in_the_future_is_refused_loudly_and_since_repairs_it(pipedrive_sim, tmp_path):
+    import json as _json
+
+    settings = settings_for(pipedrive_sim, tmp_path)
+    store = LocalStore(tmp_path / "lake")
+    pipedrive_bronze.run(settings, entity_names=["deals"])
+    state = tmp_path / "lake" / "bronze/pipedrive/scope=default/entity=deals/_watermark.json"
+    state.write_text(_json.dumps({**_json.loads(state.read_text()), "watermark": "2099-06-01T00:00:00Z"}))
+    pipedrive_sim.clear_requests()
+    [result] = pipedrive_bronze.run(settings, entity_names=["deals"])
+    assert result.status == "failed" and "later than the run start" in result.error and "--since" in result.error
+    assert pipedrive_sim.request_count == 0  # nothing asked, nothing published
+    [again] = pipedrive_bronze.run(settings, entity_names=["deals"], since="2000-01-01T00:00:00Z")
+    assert again.status == "success" and again.rows == len(pipedrive_sim.truth("deals"))
+    newest = max(d["update_time"] for d in pipedrive_sim.truth("deals"))
+    assert read_watermark(store, "pipedrive", "default", "deals") == newest  # the bad one is replaced
+    assert pipedrive_bronze.run(settings, entity_names=["deals"])[0].status == "success"

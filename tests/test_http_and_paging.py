@@ -15,7 +15,8 @@ from requests.adapters import BaseAdapter
 
 from extract.paging import PagingError, pages
 from lake.entities import Entity
-from lake.http import ApiSession, FatalHttpError, RatePolicy, RetriesExhausted, bucket_windows, header_window
+from lake.http import (ApiSession, FatalHttpError, RatePolicy, RetriesExhausted, Unreachable, bucket_windows,
+                       header_window)
 
 
 class Script(BaseAdapter):
@@ -27,7 +28,10 @@ class Script(BaseAdapter):
 
     def send(self, request, **kwargs):
         self.queries.append(dict(parse_qsl(urlsplit(request.url).query)))
-        status, body, headers = self.answers.pop(0)
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        status, body, headers = answer
         response = requests.Response()
         response.status_code, response.request, response.url = status, request, request.url
         response._content = body if isinstance(body, bytes) else json.dumps(body).encode()
@@ -86,6 +90,23 @@ def test_a_bucket_at_zero_is_waited_out_before_the_next_request_not_discovered_b
     s.get_json("/a")
     s.get_json("/b")
     assert len(waits) == 1 and 29 < waits[0] <= 30
+
+
+def test_a_host_that_never_answers_is_unreachable_not_just_retried_out():
+    s, _, waits = session([requests.ConnectionError("refused")] * 3, max_retries=3)
+    with pytest.raises(Unreachable, match="api.test did not answer in 3 attempts"):
+        s.get_json("/x")
+    s, _, _ = session([requests.ConnectionError("refused"), (503, b"", {}), requests.ConnectionError("x")],
+                      max_retries=3)
+    with pytest.raises(RetriesExhausted) as err:  # it answered once: an outage, not an unreachable host
+        s.get_json("/x")
+    assert not isinstance(err.value, Unreachable) and waits == [1, 2]
+
+
+@pytest.mark.parametrize("base", ["not-a-url", "ftp://host", "http://"])
+def test_a_base_url_that_can_never_work_is_refused_before_any_request(base):
+    with pytest.raises(ValueError, match="is not an http"):
+        ApiSession(base, RatePolicy())
 
 
 def test_a_refused_request_is_fatal_at_once_and_names_no_credential():

@@ -128,9 +128,13 @@ def test_rebuild_replays_every_run_into_the_same_rows(lake, db):
     assert old == new  # every row was loaded again, by the rebuild's load
 
 
-@pytest.mark.parametrize("argv", [["--entity", "nope"], ["--bogus"]])
-def test_bad_usage_exits_2(lake, argv):
+@pytest.mark.parametrize("argv", [["--entity", "nope"], ["--bogus"], ["--scope", "nope"]])
+def test_bad_usage_exits_2(lake, argv, capsys):
+    write_run(lake, [deal(1)])
     assert load_pipedrive_stg.main(argv) == 2
+    if "--scope" in argv:  # a scope bronze has never seen is a typo, not an empty load
+        assert "no bronze for pipedrive scope 'nope'" in capsys.readouterr().err
+    assert load_pipedrive_stg.main(["--scope", "default"]) == 0
 
 
 def test_a_loader_killed_mid_way_converges_on_rerun(tmp_path, pg_url, db):

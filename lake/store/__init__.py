@@ -9,9 +9,10 @@ ever rewritten is an entity's small `_watermark.json` state pointer, through rep
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import BinaryIO, Iterator, Protocol
 
-from lake.settings import Settings, get_settings
+from lake.settings import Settings, SettingsError, get_settings
 
 
 class Store(Protocol):
@@ -37,4 +38,7 @@ def open_store(settings: Settings | None = None) -> Store:
         from lake.store.adls import AdlsStore
         return AdlsStore.from_settings(settings)
     from lake.store.local import LocalStore
-    return LocalStore(settings.lake_root)
+    root = Path(settings.lake_root)
+    if root.exists() and not root.is_dir():
+        raise SettingsError(f"LAKE_ROOT {settings.lake_root} is a file, not a folder")
+    return LocalStore(root)

@@ -1,5 +1,5 @@
 -- stuck_runs: 'running' rows started before %(older_than)s, and whether a session that could have started
--- each one still holds the advisory lock its stage runs under: extract rows are written by the daily
+-- each one still holds the advisory lock its stage runs under: extract and sweep rows are written by the daily
 -- runner, which holds 'daily_pipeline'; load and normalize hold 'load:<source>'. A session connected
 -- after the row started cannot be its writer. Advisory locks taken as pg_advisory_lock(bigint) show in
 -- pg_locks as classid (high 32 bits) and objid (low 32 bits) with objsubid 1, in this database only.
@@ -13,8 +13,8 @@ WITH held AS (
 )
 SELECT r.run_id, r.stage, r.source, r.scope, r.entity, r.host, r.pid, r.started_at,
        EXISTS (SELECT 1 FROM held h
-               WHERE h.lock_key = hashtext(CASE r.stage WHEN 'extract' THEN 'daily_pipeline'
-                                                         ELSE 'load:' || r.source END)::bigint
+               WHERE h.lock_key = hashtext(CASE WHEN r.stage IN ('extract', 'sweep') THEN 'daily_pipeline'
+                                                ELSE 'load:' || r.source END)::bigint
                  AND (h.backend_start IS NULL OR h.backend_start <= r.started_at)) AS lock_held
 FROM meta.pipeline_runs r
 WHERE r.status = 'running'
