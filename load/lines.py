@@ -83,6 +83,7 @@ class LineChecker:
         self.key = entity.key
         self.fields = updated_fields(entity)
         self.max_line_bytes = max_line_bytes
+        self.record_id = b""
 
     @staticmethod
     def copy_field(value: str) -> bytes:
@@ -140,6 +141,7 @@ class LineChecker:
             line = line.replace(b"\\", b"\\\\")
         if b"\t" in line or b"\r" in line:
             line = line.replace(b"\t", b"\\t").replace(b"\r", b"\\r")
+        self.record_id = record_id  # the row's id, COPY-escaped: the part stream keys its dedupe on it
         return b"%b\t%b\t%d\t%b\n" % (record_id, updated, line_no, line)
 
     def _updated_at(self, doc: dict, line_no: int, original: bytes, rejects: list[Reject]) -> bytes:

@@ -55,12 +55,13 @@ class PartStream:
                 continue
             row = check(line_no, line, rejects)
             if row is not None:
-                # The id is the row's first field (escaped: no raw tab in it); the raw line stands for the
-                # doc, so no copy of it is made (equal lines give equal docs; the loader stores the line).
-                record_id, version = row[:row.index(b"\t")], hash(line)
+                # The raw line stands for the doc, so no copy of it is made (equal lines give equal docs;
+                # the loader stores the line).
+                record_id, version = checker.record_id, hash(line)
                 if ids is not None:
                     ids.append(record_id)
-                if newest.get(record_id, stored.get(record_id)) == version:
+                seen = newest.get(record_id)
+                if (seen if seen is not None else stored.get(record_id)) == version:
                     continue
                 newest[record_id] = version
                 emitted.append(line_no)
