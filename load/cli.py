@@ -22,7 +22,7 @@ from lake.logs import setup_logging
 from lake.migrate import MigrationError
 from lake.settings import SettingsError, get_settings
 from lake.store import open_store
-from load.engine import load_source
+from load.engine import RebuildRefused, load_source
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,9 @@ def run_loader(name: str, source: str, entities: Sequence[Entity], argv: list[st
         results = []
         for scope in args.scope or [None]:
             results += load_source(conn, store, source, chosen, scope=scope, rebuild=args.rebuild)
+    except RebuildRefused as exc:
+        print(f"rebuild refused, nothing changed: {exc}", file=sys.stderr)
+        return 2
     except Exception:  # database or store unreachable mid-way: logged with its traceback, exit 1
         log.exception("%s: stopped by an error; rerunning resumes where it stopped", name)
         return 1

@@ -97,6 +97,8 @@ def load_source(conn, store: Store, source: str, entities: Sequence[Entity], *, 
     results = []
     with advisory_lock(conn, f"load:{source}"):
         runs = complete_runs(store, source, scope)
+        if rebuild:
+            _prove_rebuildable(conn, store, source, entities, scope, runs)
         for entity in entities:
             table = sql.Identifier(f"stg_{source}", entity.stg_table)
             if rebuild:
@@ -121,6 +123,44 @@ def prepare_session(conn) -> None:
         except (errors.InvalidParameterValue, errors.UndefinedObject):
             conn.rollback()
             log.info("this PostgreSQL has no lz4; docs are compressed with pglz")
+
+
+class RebuildRefused(Exception):
+    """--rebuild would replace stg rows with bronze it cannot read: nothing was changed."""
+
+
+def _prove_rebuildable(conn, store: Store, source: str, entities: Sequence[Entity], scope: str | None,
+                       runs: list[BronzeRun]) -> None:
+    """A rebuild forgets stg and reloads it from bronze, so every part the ledger says was loaded must be
+    listed by a complete run and start as a gzip stream, before anything is forgotten. A mistyped
+    LAKE_ROOT or a lost part would otherwise turn a rebuild into the loss of every version that only
+    lived there."""
+    names = [e.name for e in entities]
+    with conn.cursor() as cur:
+        cur.execute("SELECT blob_path FROM meta.loaded_files WHERE source = %s AND entity = ANY(%s) "
+                    "AND (%s::text IS NULL OR scope = %s) ORDER BY blob_path", (source, names, scope, scope))
+        ledger = [path for (path,) in cur]
+    conn.commit()
+    listed: set[str] = set()
+    for run in runs:
+        if run.entity in names:
+            try:
+                listed.update(p["path"] for p in run.manifest(store).get("parts", []))
+            except (OSError, ValueError, TypeError, AttributeError):
+                continue  # an unreadable manifest lists nothing: its parts count as missing below
+    missing = [path for path in ledger if path not in listed or not _starts_as_gzip(store, path)]
+    if missing:
+        raise RebuildRefused(f"{len(missing)} of {len(ledger)} loaded bronze parts cannot be read from the lake "
+                             f"(first: {missing[0]}); a rebuild would lose what only they hold. Check LAKE_ROOT / "
+                             "LAKE_BACKEND, restore the parts, or rebuild fewer entities/scopes")
+
+
+def _starts_as_gzip(store: Store, path: str) -> bool:
+    try:
+        with store.open(path) as f:
+            return f.read(2) == b"\x1f\x8b"
+    except OSError:
+        return False
 
 
 def _forget(conn, table: sql.Composable, source: str, entity: str, scope: str | None) -> None:

@@ -166,3 +166,22 @@ def test_a_loader_killed_mid_way_converges_on_rerun(tmp_path, pg_url, db):
     assert len(rows) == len(set(rows)) == 40_000  # no duplicates, nothing lost
     assert set(rows) == bronze_rows(store, manifests)
     assert files_loaded() == parts
+
+
+def test_a_rebuild_that_cannot_read_its_bronze_refuses_and_changes_nothing(lake, db, tmp_path, monkeypatch, capsys):
+    manifests = [write_run(lake, [deal(i) for i in range(6)], max_records=2),
+                 write_run(lake, [deal(1, title="v2", update_time="2026-11-20T07:00:00Z")],
+                           started_at=T0 + dt.timedelta(hours=1))]
+    assert load_pipedrive_stg.main(["--entity", "deals"]) == 0
+    before = stg_rows(db)
+    monkeypatch.setenv("LAKE_ROOT", str(tmp_path / "lakee"))  # a typo: an empty lake
+    get_settings.cache_clear()
+    assert load_pipedrive_stg.main(["--entity", "deals", "--rebuild"]) == 2
+    assert "rebuild refused, nothing changed: 4 of 4 loaded bronze parts" in capsys.readouterr().err
+    assert stg_rows(db) == before
+    monkeypatch.setenv("LAKE_ROOT", str(tmp_path / "lake"))
+    get_settings.cache_clear()
+    (tmp_path / "lake" / manifests[0]["parts"][1]["path"]).unlink()  # one part lost
+    assert load_pipedrive_stg.main(["--entity", "deals", "--rebuild"]) == 2
+    assert stg_rows(db) == before and len(before) == 7
+    assert query(db, "SELECT count(*) FROM meta.loaded_files") == [(4,)]
