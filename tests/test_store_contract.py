@@ -237,3 +237,19 @@ def test_account_url_without_account_name_is_a_settings_error_without_the_query(
     with pytest.raises(SettingsError) as err:
         _account_name("http://127.0.0.1:10000/?sig=c2VjcmV0")
     assert "sig=" not in str(err.value)
+
+
+def test_local_bronze_files_follow_the_umask_so_other_readers_can_open_them(tmp_path):
+    import os
+    import stat
+
+    from lake.store.local import LocalStore
+    old = os.umask(0o022)
+    try:
+        store = LocalStore(tmp_path)
+        store.put_if_absent("bronze/x/part-00000.jsonl.gz", b"data")
+        store.replace("bronze/x/_watermark.json", b"{}")
+    finally:
+        os.umask(old)
+    for name in ("part-00000.jsonl.gz", "_watermark.json"):
+        assert stat.S_IMODE((tmp_path / "bronze" / "x" / name).stat().st_mode) == 0o644

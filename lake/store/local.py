@@ -14,6 +14,12 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read it is to set it; put it straight back
+    os.umask(mask)
+    return mask
+
+
 class LocalStore:
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
@@ -27,6 +33,9 @@ class LocalStore:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
         try:
+            # mkstemp creates 0600; bronze is read by other accounts too (Spark, DuckDB, Synapse, a backup):
+            # give the file the mode a plain open() would, under the process umask
+            os.chmod(tmp, 0o666 & ~_umask())
             with os.fdopen(fd, "wb") as out:
                 if isinstance(data, (bytes, bytearray, memoryview)):
                     out.write(data)
