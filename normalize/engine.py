@@ -163,7 +163,7 @@ def _table_step(cur, names, spec, folder, result, *, winners, full) -> None:
     _check_fit(spec.name, core, pk, given)
     cur.execute(_typed_sql(core, given, _not_null_defaults(cur, spec.name)))
     cur.execute("ANALYZE _nz_typed")
-    cur.execute(read_sql(ENGINE_SQL, "rejects"), names)
+    cur.execute(_template("rejects", key_present=_key_present(pk)), names)
     cur.execute("SELECT count(*) FROM _nz_typed WHERE _bad <> ''")
     result.rows_rejected += cur.fetchone()[0]
     cur.execute(sql.SQL("CREATE TEMP TABLE changed AS SELECT {}, _blob_path, _line_no FROM {} WITH NO DATA")
@@ -275,11 +275,16 @@ def _upsert_sql(table, spec: CoreTable, columns: list[str], pk: list[str]) -> sq
     return _template(
         "upsert", table=table, columns=_ids(columns), t_columns=_ids(columns, "t"), key=_ids(pk),
         key_match=_match("s", "t", pk), first_key=sql.Identifier(pk[0]),
-        key_present=sql.SQL(" AND ").join(sql.SQL("{} IS NOT NULL").format(sql.Identifier("t", k)) for k in pk),
+        key_present=_key_present(pk),
         assignments=sql.SQL(", ").join(sql.SQL("{0} = excluded.{0}").format(sql.Identifier(c)) for c in updated),
         t_updated=_ids(updated, "t"), s_updated=_ids(updated, "s"),
         incoming=_ids(updated, "excluded"), stored=_ids(updated, "c"),
         returned=_ids([*pk, "_blob_path", "_line_no"], "c"))
+
+
+def _key_present(pk: list[str]) -> sql.Composable:
+    """'every key column of _nz_typed (alias t) cast': the row can land in its core table."""
+    return sql.SQL(" AND ").join(sql.SQL("{} IS NOT NULL").format(sql.Identifier("t", k)) for k in pk)
 
 
 def _extend_dim_date(cur, core, given) -> None:
