@@ -26,7 +26,6 @@ import argparse
 import contextlib
 import datetime as dt
 import logging
-import os
 import sys
 import time
 
@@ -42,6 +41,7 @@ from lake.runs import finish_run, start_run
 from lake.settings import SettingsError, get_settings
 from lake.sources import SOURCES, configured, extractor, stage_mains
 from lake.store import open_store
+from scripts.demo import demo_env
 from scripts.health_check import as_table, fold_ok
 
 log = logging.getLogger("scripts.daily_pipeline")
@@ -71,21 +71,10 @@ def demo_environment():
     from sandbox.zendesk import ZendeskSimulator
     with PipedriveSimulator(seed=1, token=DEMO_PIPEDRIVE_TOKEN, burst_limit=40) as pipedrive, \
             ZendeskSimulator(seed=1, email=DEMO_ZENDESK_EMAIL, token=DEMO_ZENDESK_TOKEN, window_seconds=2.0) as zendesk:
-        saved = dict(os.environ)
-        for name in [k for k in os.environ if k.startswith(("PIPEDRIVE_", "ZENDESK_", "DATABASE_URL", "PG", "LAKE_"))]:
-            del os.environ[name]
-        os.environ.update(DATALAKE_ENV_FILE=os.devnull, PIPEDRIVE_SCOPES="demo", PIPEDRIVE_API_TOKEN__DEMO=DEMO_PIPEDRIVE_TOKEN,
-                          PIPEDRIVE_BASE_URL__DEMO=pipedrive.base_url,
-                          ZENDESK_SCOPES="demo", ZENDESK_BASE_URL__DEMO=zendesk.base_url,
-                          ZENDESK_EMAIL__DEMO=DEMO_ZENDESK_EMAIL, ZENDESK_API_TOKEN__DEMO=DEMO_ZENDESK_TOKEN,
-                          LAKE_BACKEND="local", LAKE_ROOT="./data/demo/lake", EMBEDDED_PG_DIR="./data/demo/pg")
-        get_settings.cache_clear()
-        try:
+        with demo_env({"PIPEDRIVE_API_TOKEN__DEMO": DEMO_PIPEDRIVE_TOKEN,
+                       "PIPEDRIVE_BASE_URL__DEMO": pipedrive.base_url, "ZENDESK_BASE_URL__DEMO": zendesk.base_url,
+                       "ZENDESK_EMAIL__DEMO": DEMO_ZENDESK_EMAIL, "ZENDESK_API_TOKEN__DEMO": DEMO_ZENDESK_TOKEN}):
             yield
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
-            get_settings.cache_clear()
 
 
 def record_extract(conn, results) -> None:

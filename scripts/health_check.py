@@ -36,27 +36,15 @@ from lake.logs import release_logging, setup_logging
 from lake.settings import Settings, SettingsError, get_settings
 from lake.sources import SOURCES
 from lake.store import open_store
+from scripts.demo import DEMO_ENV, demo_env
 
 log = logging.getLogger("scripts.health_check")
 
-DEMO_ENV = {"PIPEDRIVE_SCOPES": "demo", "ZENDESK_SCOPES": "demo", "LAKE_BACKEND": "local",
-            "LAKE_ROOT": "./data/demo/lake", "EMBEDDED_PG_DIR": "./data/demo/pg"}
-OWN_PREFIXES = ("PIPEDRIVE_", "ZENDESK_", "DATABASE_URL", "PG", "LAKE_", "EMBEDDED_PG_DIR")
-
-
 @contextlib.contextmanager
 def demo_environment():
-    """The settings of scripts.daily_pipeline's --demo, without its simulators: only the demo database and
-    lake. PG* and DATABASE_URL leave the process environment too (libpq reads them itself)."""
-    saved = dict(os.environ)
-    for name in [k for k in os.environ if k.startswith(OWN_PREFIXES)]:
-        del os.environ[name]
-    os.environ.update(DEMO_ENV)
-    try:
+    """The settings of scripts.daily_pipeline's --demo, without its simulators: only the demo database and lake."""
+    with demo_env():
         yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 def demo_settings() -> Settings:

@@ -111,7 +111,7 @@ def test_a_plan_without_ticket_forms_skips_them_and_the_run_succeeds(tmp_path):
         assert complete_runs(LocalStore(tmp_path / "lake"), "zendesk", "default", "ticket_forms") == []
 
 
-def test_oauth_bearer_works_too(zendesk_sim, tmp_path):
+def test_oauth_bearer_works_too(tmp_path):
     with ZendeskSimulator(seed=6, oauth_token="oauth-secret-1234") as sim:
         env = {"ZENDESK_OAUTH_TOKEN": "oauth-secret-1234", "ZENDESK_BASE_URL": sim.base_url,
                "LAKE_ROOT": str(tmp_path / "lake")}
