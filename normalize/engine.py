@@ -20,6 +20,11 @@ entity's core_tables are CoreTable rows (lake/entities.py) saying how the table 
 - script: the SQL file writes the table itself, from temp view `winners` (this run's versions that
   are now stored in the entity's first core table), e.g. long tables replaced per record.
 - then: a script run after an upsert, with temp table `changed` (keys of the rows it wrote).
+- refs: after the upsert, every id the written rows point at gets a member in the table pointed at
+  (normalize/members.py), so Power BI's inner joins on member keys lose no fact. The engine adds
+  scope_key and is_inferred false to every transform whose table has them.
+- pivots: after the step, the custom-field tables it lists get columns for new fields and rows for the
+  records the step's scripts put in temp table _nz_pivot_records (normalize/pivots.py).
 Temp views for SQL files: batch, winners, stg_source (every version, for history lookups); `batch` has
 the stg columns plus _entity (the stg entity name). Memory stays flat: all the work happens in PostgreSQL.
 dim_date is extended within the same transaction from every date/timestamptz column the step wrote.
@@ -43,6 +48,9 @@ from lake.db import advisory_lock
 from lake.entities import CoreTable, Entity
 from lake.progress import heartbeat
 from lake.runs import finish_run, start_run
+from lake.sources import source_entities
+from normalize.members import ensure_members
+from normalize.pivots import refresh_pivots
 from normalize.sweeps import apply_sweeps
 
 log = logging.getLogger(__name__)
@@ -92,11 +100,12 @@ def normalize_source(conn, source: str, entities: Sequence[Entity], *, full: boo
     """Normalize each entity (in the order given) in its own transaction; a failed entity is rolled back,
     recorded, and the next one still runs. full=True reads every stg row instead of the new ones."""
     folder = sql_dir or SQL_ROOT / source
+    tables = {t.name: t for e in (*source_entities(source), *entities) for t in e.core_tables}
     with advisory_lock(conn, f"load:{source}"):
-        return [_entity(conn, source, e, full, folder, batch_id) for e in entities]
+        return [_entity(conn, source, e, full, folder, batch_id, tables) for e in entities]
 
 
-def _entity(conn, source, entity, full, folder, batch_id) -> EntityResult:
+def _entity(conn, source, entity, full, folder, batch_id, tables) -> EntityResult:
     result = EntityResult(source, entity.name)
     started = time.monotonic()
     names = {"source": source, "entity": entity.name}
@@ -108,11 +117,13 @@ def _entity(conn, source, entity, full, folder, batch_id) -> EntityResult:
             after = _read_window(cur, stg, names, full, result)
             if result.rows_in:
                 cur.execute(_template("keys", stg=stg), {**names, "after": after, "upto": result.load_id_after})
+                cur.execute("CREATE TEMP TABLE _nz_pivot_records (scope text, entity text, record_id bigint) "
+                            "ON COMMIT DROP")
                 specs = entity.core_tables
                 for i, spec in enumerate(specs):
                     winners = i == 0 and any(s.script for s in specs[1:])
                     with heartbeat(f"{source}.{entity.name} normalize {spec.name} ({result.rows_in:,} stg rows)"):
-                        _table_step(cur, names, spec, folder, result, winners=winners, full=full)
+                        _table_step(cur, names, spec, folder, result, tables, winners=winners, full=full)
                 _drop(cur, views=("winners", "batch", "stg_source"), tables=("_nz_won", "_nz_keys"))
                 cur.execute(read_sql(ENGINE_SQL, "state"), {**names, "load_id_after": result.load_id_after})
             if entity.sweep is not None:  # even with no new stg rows: a sweep's records may all be known
@@ -148,7 +159,19 @@ def _read_window(cur, stg, names, full, result) -> int:
     return after
 
 
-def _table_step(cur, names, spec, folder, result, *, winners, full) -> None:
+def _table_step(cur, names, spec, folder, result, tables, *, winners, full) -> None:
+    _write_table(cur, names, spec, folder, result, tables, winners=winners, full=full)
+    if spec.pivots:  # not counted in rows_out: derived from the rows the step wrote
+        written = refresh_pivots(cur, spec.pivots, folder, _primary_key)
+        cur.execute("TRUNCATE _nz_pivot_records")
+        if written:
+            log.info("%s.%s normalize %s: %d custom-field table rows written", names["source"], names["entity"],
+                     ", ".join(p.table for p in spec.pivots), written)
+        for pivot in spec.pivots:
+            _analyze_if_big(cur, pivot.table, written)
+
+
+def _write_table(cur, names, spec, folder, result, tables, *, winners, full) -> None:
     text = read_sql(folder, spec.name)
     if spec.script:
         cur.execute(text)
@@ -157,8 +180,9 @@ def _table_step(cur, names, spec, folder, result, *, winners, full) -> None:
         _analyze_if_big(cur, spec.name, written)
         return
     table = sql.Identifier("core", spec.name)
-    cur.execute(sql.SQL("CREATE TEMP VIEW _nz_renamed AS {}").format(sql.SQL(text)))
     core, pk = _columns(cur, "core", spec.name), _primary_key(cur, spec.name)
+    cur.execute(sql.SQL("CREATE TEMP VIEW _nz_source AS {}").format(sql.SQL(text)))
+    cur.execute(_renamed_sql(core))
     given = _columns(cur, _temp_schema(cur), "_nz_renamed")
     _check_fit(spec.name, core, pk, given)
     cur.execute(_typed_sql(core, given, _not_null_defaults(cur, spec.name)))
@@ -172,6 +196,11 @@ def _table_step(cur, names, spec, folder, result, *, winners, full) -> None:
     result.rows_out += cur.rowcount
     _analyze_if_big(cur, spec.name, cur.rowcount)
     _extend_dim_date(cur, core, given)
+    if spec.refs:  # not counted in rows_out: members stand for records, they are not records
+        members = ensure_members(cur, spec, tables, _primary_key, full=full, template=_template)
+        if members:
+            log.info("%s.%s normalize %s: %d inferred members added", names["source"], names["entity"],
+                     spec.name, members)
     if winners:
         won = sql.SQL("SELECT _blob_path, _line_no FROM changed") if not full else sql.SQL(
             "SELECT t._blob_path, t._line_no FROM _nz_typed t JOIN {} c ON {} "
@@ -180,7 +209,19 @@ def _table_step(cur, names, spec, folder, result, *, winners, full) -> None:
     if spec.then:
         cur.execute(read_sql(folder, spec.then))
         result.rows_out += cur.fetchone()[0]
-    _drop(cur, views=("_nz_renamed",), tables=("_nz_typed", "changed"))
+    _drop(cur, views=("_nz_renamed", "_nz_source"), tables=("_nz_typed", "changed"))
+
+
+def _renamed_sql(core: Mapping[str, str]) -> sql.Composable:
+    """Temp view _nz_renamed: the transform's columns plus those every keyed core table has and no
+    transform states: scope_key (high bits of the generated member keys) and is_inferred false (a version
+    from the source is never an inferred member)."""
+    extra = [sql.SQL("d.scope_key")] if "scope_key" in core else []
+    extra += [sql.SQL("false AS is_inferred")] if "is_inferred" in core else []
+    if not extra:
+        return sql.SQL("CREATE TEMP VIEW _nz_renamed AS SELECT * FROM _nz_source")
+    return sql.SQL("CREATE TEMP VIEW _nz_renamed AS SELECT r.*, {} FROM _nz_source r "
+                   "JOIN core.dim_scope d ON d.scope = r.scope").format(sql.SQL(", ").join(extra))
 
 
 def _sweep_step(cur, entity: Entity, result: EntityResult, full: bool) -> None:

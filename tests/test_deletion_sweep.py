@@ -70,7 +70,7 @@ class Lake:
         """{id: (is_deleted, deletion_detected_by, deleted_at)} of the scope's core rows."""
         table, key = SWEPT[entity]
         return {r[0]: r[1:] for r in self.query(f"select {key}, is_deleted, deletion_detected_by, deleted_at "
-                                                f"from core.{table} where scope = %s", self.scope)}
+                                                f"from core.{table} where scope = %s and not is_inferred", self.scope)}
 
     def sweeps(self, entity: str = "deals") -> list[tuple]:
         """(status, rows_flagged, rows_restored, started_at, ids kept) of the scope's sweeps, oldest first."""

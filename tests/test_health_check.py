@@ -353,8 +353,9 @@ def test_a_manifest_ledger_mismatch_fails_and_names_the_part(lake):
 
 
 def test_records_missing_from_core_fail_and_extra_core_rows_warn(lake):
-    lake.sql("DELETE FROM core.pd_deals WHERE deal_id = (SELECT min(deal_id) FROM core.pd_deals)")
-    lake.sql("INSERT INTO core.pd_users (scope, user_id, _blob_path, _line_no) VALUES ('default', 999999, 'x', 1)")
+    lake.sql("DELETE FROM core.pd_deals WHERE deal_id = (SELECT min(deal_id) FROM core.pd_deals WHERE NOT is_inferred)")
+    lake.sql("INSERT INTO core.pd_users (scope, scope_key, user_id, _blob_path, _line_no) "
+             "SELECT 'default', scope_key, 999999, 'x', 1 FROM core.dim_scope WHERE scope = 'default'")
     rows = lake.check()
     missing = next(r for r in rows_of(rows, "reconciliation", entity="deals") if "records in stg" in r.measured)
     assert missing.status == "fail" and "1 records never reached core" in missing.hint

@@ -38,14 +38,17 @@ MIN_HISTORY = 3
 def core_counts(ctx: Context, source: str) -> dict[str, dict[str, tuple[int, object]]]:
     """{table: {scope: (rows, newest _updated_at)}} for every core table of the source, counted once per run.
     An entity's first table is counted with its newest _updated_at (one scan of a table with a row per
-    record); the other (long) tables by count alone, which PostgreSQL takes from their smallest index."""
+    record); the other (long) tables by count alone, which PostgreSQL takes from their smallest index.
+    Inferred members (in the tables some CoreTable.refs point at) are not counted: they are not records."""
     key = ("core_counts", source)
     if key not in ctx.cache:
         firsts = {e.core_table_names[0] for e in ctx.entities(source)}
         tables = dict.fromkeys(t for e in ctx.entities(source) for t in e.core_table_names)
+        inferable = {t for e in ctx.entities(source) for spec in e.core_tables for t in spec.refs.values()}
         ctx.cache[key] = {t: {scope: (n, newest) for scope, n, newest in ctx.query(
             "core_counts" if t in firsts else "core_counts_long", {"scope": ctx.scope},
-            table=sql.Identifier("core", t))} for t in tables}
+            table=sql.Identifier("core", t), received=sql.SQL("NOT is_inferred" if t in inferable else "true"))}
+            for t in tables}
     return ctx.cache[key]
 
 

@@ -25,6 +25,11 @@ def stage_mains(source: str) -> list[tuple[str, Callable]]:
     return [(stage, importlib.import_module(name).main) for stage, name in zip(STAGES, modules)]
 
 
+def source_entities(source: str) -> tuple:
+    """The source's entity table (lake/sources/{s}.py ENTITIES); () for a name that is not a source."""
+    return importlib.import_module(f"lake.sources.{source}").ENTITIES if source in SOURCES else ()
+
+
 def extractor(source: str):
     """The source's extract.engine.Source (extract/{s}_bronze.py EXTRACTOR): its entities, session, window."""
     return importlib.import_module(f"extract.{source}_bronze").EXTRACTOR

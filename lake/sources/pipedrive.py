@@ -25,17 +25,21 @@ Run standalone: python -c "from lake.sources.pipedrive import ENTITIES; print(*E
   by its own script after deals/persons/organizations: each record's values are replaced by those of
   its newest version.
 """
-from lake.entities import CoreTable, Entity, Sweep
+from lake.entities import CoreTable, Entity, Pivot, Sweep
 
 SOURCE = "pipedrive"
 V2_INCREMENTAL = {"sort_by": "update_time", "sort_direction": "asc", "limit": "500"}
 V1 = {"limit": "500"}
 DEAL_STATUSES = "open,won,lost,deleted"   # deleted deals only come back when asked for
-FIELDS = CoreTable("pd_custom_fields", keep_first=("field_name",), then="pd_custom_fields_resolve")
-VALUES = CoreTable("pd_custom_field_values", script=True)
+PIVOTS = (Pivot("pd_deal_custom_fields", "deal"), Pivot("pd_person_custom_fields", "person"),
+          Pivot("pd_organization_custom_fields", "organization"))
+FIELDS = CoreTable("pd_custom_fields", keep_first=("field_name",), then="pd_custom_fields_resolve", pivots=PIVOTS)
+VALUES = CoreTable("pd_custom_field_values", script=True, pivots=PIVOTS)
 BY_UPDATE_TIME = {"watermark": "max_field", "cursor_field": "update_time"}
 BY_ID = {"sort_by": "id", "sort_direction": "asc", "limit": "500"}   # a sweep: every record, stable order
 SWEEP = Sweep(BY_ID)
+OWNED = {"owner_id": "pd_users"}
+LINKED = {"person_id": "pd_persons", "organization_id": "pd_organizations", **OWNED, "creator_user_id": "pd_users"}
 
 ENTITIES = (
     Entity("deal_fields", "/api/v1/dealFields", "offset", key="key", params=V1, core_tables=(FIELDS,)),
@@ -44,14 +48,15 @@ ENTITIES = (
     Entity("activity_fields", "/api/v1/activityFields", "offset", key="key", params=V1, core_tables=(FIELDS,)),
     Entity("users", "/api/v1/users", "offset", params=V1, core_tables=("pd_users",)),
     Entity("pipelines", "/api/v2/pipelines", "cursor", params={"limit": "500"}, core_tables=("pd_pipelines",)),
-    Entity("stages", "/api/v2/stages", "cursor", params={"limit": "500"}, core_tables=("pd_stages",)),
+    Entity("stages", "/api/v2/stages", "cursor", params={"limit": "500"}, core_tables=(CoreTable("pd_stages", refs={"pipeline_id": "pd_pipelines"}),)),
     Entity("organizations", "/api/v2/organizations", "cursor", **BY_UPDATE_TIME, params=V2_INCREMENTAL,
-           core_tables=("pd_organizations", VALUES), sweep=SWEEP),
+           core_tables=(CoreTable("pd_organizations", refs=OWNED), VALUES), sweep=SWEEP),
     Entity("persons", "/api/v2/persons", "cursor", **BY_UPDATE_TIME, params=V2_INCREMENTAL,
-           core_tables=("pd_persons", VALUES), sweep=SWEEP),
+           core_tables=(CoreTable("pd_persons", refs={"organization_id": "pd_organizations", **OWNED}), VALUES), sweep=SWEEP),
     Entity("deals", "/api/v2/deals", "cursor", **BY_UPDATE_TIME,
-           params={**V2_INCREMENTAL, "status": DEAL_STATUSES}, core_tables=("pd_deals", VALUES),
+           params={**V2_INCREMENTAL, "status": DEAL_STATUSES}, core_tables=(CoreTable("pd_deals", label="title", refs={
+               "pipeline_id": "pd_pipelines", "stage_id": "pd_stages", **LINKED}), VALUES),
            sweep=Sweep({**BY_ID, "status": DEAL_STATUSES}, also=("/api/v2/deals/archived",))),
     Entity("activities", "/api/v2/activities", "cursor", **BY_UPDATE_TIME, params=V2_INCREMENTAL,
-           core_tables=("pd_activities",), sweep=SWEEP),
+           core_tables=(CoreTable("pd_activities", refs={"deal_id": "pd_deals", **LINKED}),), sweep=SWEEP),
 )

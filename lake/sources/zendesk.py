@@ -18,26 +18,34 @@ Run standalone: python -c "from lake.sources.zendesk import ENTITIES; print(*ENT
   title it saw and re-renders a field's stored values when its catalog row changes; tags and custom
   values are replaced per ticket from its newest version by their own scripts.
 """
-from lake.entities import CoreTable, Entity
+from lake.entities import CoreTable, Entity, Pivot
 
 SOURCE = "zendesk"
 EXPORT = {"per_page": "1000"}
+PIVOTS = (Pivot("zd_ticket_custom_fields", "ticket"),)
 LIST = {"page[size]": "100"}
 
 ENTITIES = (
     Entity("ticket_fields", "/api/v2/ticket_fields.json", "links", records="ticket_fields", params=LIST,
-           core_tables=(CoreTable("zd_ticket_fields", keep_first=("title",), then="zd_ticket_fields_resolve"),)),
+           core_tables=(CoreTable("zd_ticket_fields", keep_first=("title",), then="zd_ticket_fields_resolve",
+                                  pivots=PIVOTS),)),
     Entity("ticket_forms", "/api/v2/ticket_forms.json", "links", records="ticket_forms", params=LIST,
            optional=True, core_tables=("zd_ticket_forms",)),
     Entity("groups", "/api/v2/groups.json", "links", records="groups", params=LIST, core_tables=("zd_groups",)),
     Entity("organizations", "/api/v2/incremental/organizations.json", "export_time", records="organizations",
            watermark="page_state", version_fields=("updated_at",), params=EXPORT,
-           core_tables=("zd_organizations",)),
+           core_tables=(CoreTable("zd_organizations", refs={"group_id": "zd_groups"}),)),
     Entity("users", "/api/v2/incremental/users/cursor.json", "export_cursor", records="users",
-           watermark="page_state", version_fields=("updated_at",), params=EXPORT, core_tables=("zd_users",)),
+           watermark="page_state", version_fields=("updated_at",), params=EXPORT,
+           core_tables=(CoreTable("zd_users", refs={"organization_id": "zd_organizations",
+                                                     "default_group_id": "zd_groups"}),)),
     Entity("tickets", "/api/v2/incremental/tickets/cursor.json", "export_cursor", records="tickets",
            watermark="page_state", version_fields=("generated_timestamp", "updated_at"),
            params={**EXPORT, "support_type_scope": "all"},
-           core_tables=("zd_tickets", CoreTable("zd_ticket_tags", script=True),
-                        CoreTable("zd_ticket_custom_field_values", script=True))),
+           core_tables=(CoreTable("zd_tickets", refs={
+                            "requester_id": "zd_users", "submitter_id": "zd_users", "assignee_id": "zd_users",
+                            "organization_id": "zd_organizations", "group_id": "zd_groups",
+                            "ticket_form_id": "zd_ticket_forms"}),
+                        CoreTable("zd_ticket_tags", script=True),
+                        CoreTable("zd_ticket_custom_field_values", script=True, pivots=PIVOTS))),
 )

@@ -22,6 +22,9 @@ select
     _line_no
 from winners;
 
+-- every winner's row in its custom-field table is rewritten after this script (normalize/pivots.py)
+insert into _nz_pivot_records select scope, entity, record_id from _cfv_records where record_id is not null;
+
 -- the values to write: new ones, and those that differ from the stored row (values stored exactly so
 -- already are not written again)
 create temp table _cfv_new on commit drop as

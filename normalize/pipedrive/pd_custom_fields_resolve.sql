@@ -3,7 +3,8 @@
 -- field_key). An option renamed in Pipedrive shows under its new label everywhere, without waiting for
 -- the records to change. Same rendering as new values (util.pd_value_text), so both paths agree.
 -- Grain: one row per existing value of a changed field. Key: (scope, entity, record_id, field_key).
--- Set-based; rows whose text does not change are not written. Returns the number of rows updated.
+-- Set-based; rows whose text does not change are not written; their records are listed in
+-- _nz_pivot_records. Returns the number of rows updated.
 with source as (
     select
         v.scope,
@@ -25,7 +26,11 @@ updated as (
     from source s
     where v.scope = s.scope and v.entity = s.entity and v.record_id = s.record_id and v.field_key = s.field_key
       and (v.value_text, v.value_numeric) is distinct from (s.value_text, s.value_numeric)
-    returning 1
+    returning v.scope, v.entity, v.record_id
+),
+
+pivoted as (  -- their records' rows in the custom-field tables follow (normalize/pivots.py)
+    insert into _nz_pivot_records select distinct scope, entity, record_id from updated
 )
 
 select count(*) from updated

@@ -18,6 +18,9 @@ select
     _line_no
 from winners;
 
+-- every winner's row in core.zd_ticket_custom_fields is rewritten after this script (normalize/pivots.py)
+insert into _nz_pivot_records select scope, 'ticket', ticket_id from _tcv_records where ticket_id is not null;
+
 -- every winner's values that hold one (first entry per field id)
 create temp table _tcv_values on commit drop as
 select * from (

@@ -4,7 +4,8 @@
 -- field that arrives after its values were stored gets them rendered, without waiting for the tickets to
 -- change. Same rendering as new values (util.zd_value_text), so both paths agree.
 -- Grain: one row per existing value of a changed field. Key: (scope, ticket_id, ticket_field_id).
--- Set-based; rows whose text does not change are not written. Returns the number of rows updated.
+-- Set-based; rows whose text does not change are not written; their tickets are listed in
+-- _nz_pivot_records. Returns the number of rows updated.
 with source as (
     select
         v.scope,
@@ -25,7 +26,11 @@ updated as (
     from source s
     where v.scope = s.scope and v.ticket_id = s.ticket_id and v.ticket_field_id = s.ticket_field_id
       and (v.value_text, v.value_numeric) is distinct from (s.value_text, s.value_numeric)
-    returning 1
+    returning v.scope, v.ticket_id
+),
+
+pivoted as (  -- their tickets' rows in core.zd_ticket_custom_fields follow (normalize/pivots.py)
+    insert into _nz_pivot_records select distinct scope, 'ticket', ticket_id from updated
 )
 
 select count(*) from updated

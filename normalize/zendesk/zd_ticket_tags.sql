@@ -10,6 +10,7 @@
 create temp table _tt_records on commit drop as
 select
     scope,
+    scope_key,
     util.try_bigint(record_id)                      as ticket_id,
     case jsonb_typeof(doc->'tags') when 'array' then doc->'tags' end as tags,
     source_updated_at                               as _source_updated_at,
@@ -23,7 +24,7 @@ select n.*
 from (
     select distinct
         -- ids
-        r.scope, r.ticket_id, t.tag,
+        r.scope, r.scope_key, r.ticket_id, t.tag,
         -- lineage
         r._source_updated_at, r._blob_path, r._line_no
     from _tt_records r
@@ -57,8 +58,9 @@ with removed as (
 ),
 
 upserted as (
-    insert into core.zd_ticket_tags as t (scope, ticket_id, tag, _source_updated_at, _blob_path, _line_no, _updated_at)
-    select scope, ticket_id, tag, _source_updated_at, _blob_path, _line_no, now()
+    insert into core.zd_ticket_tags as t (scope, scope_key, ticket_id, tag, _source_updated_at, _blob_path, _line_no,
+                                          _updated_at)
+    select scope, scope_key, ticket_id, tag, _source_updated_at, _blob_path, _line_no, now()
     from _tt_new
     on conflict (scope, ticket_id, tag) do update
     set _source_updated_at = excluded._source_updated_at, _blob_path = excluded._blob_path,

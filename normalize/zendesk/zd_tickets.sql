@@ -5,7 +5,8 @@
 -- still land. A deleted ticket comes back with status "deleted": flagged, deleted_at = that version's time.
 -- generated_timestamp (epoch seconds) -> ISO text here; anything else is passed on and rejected by the cast.
 -- satisfaction_rating is an object ({score: good|bad|offered|unoffered}), a bare state string, or null.
--- The *_date columns are the UTC days of their *_at (already typed, so the engine does not cast them).
+-- The *_date columns are the UTC days of their *_at within dim_date's 1990..2100 (util.report_date;
+-- already typed, so the engine does not cast them).
 with source as (
     select * from batch
 ),
@@ -49,9 +50,9 @@ renamed as (
                           'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
              else doc->>'generated_timestamp' end   as generated_at,
         case when doc->>'status' = 'deleted' then source_updated_at end as deleted_at,
-        (util.try_timestamptz(doc->>'created_at') at time zone 'UTC')::date as created_date,
-        (util.try_timestamptz(doc->>'updated_at') at time zone 'UTC')::date as updated_date,
-        (util.try_timestamptz(doc->>'due_at') at time zone 'UTC')::date     as due_date,
+        util.report_date(util.try_timestamptz(doc->>'created_at')) as created_date,
+        util.report_date(util.try_timestamptz(doc->>'updated_at')) as updated_date,
+        util.report_date(util.try_timestamptz(doc->>'due_at'))     as due_date,
 
         -- lineage
         source_updated_at                           as _source_updated_at,
