@@ -25,6 +25,7 @@ SECRET_NAMES = (
     "DATABASE_URL", "PGPASSWORD", "ADLS_CONNECTION_STRING", "ADLS_ACCOUNT_KEY", "ADLS_SAS_TOKEN",
     "PIPEDRIVE_API_TOKEN", "ZENDESK_API_TOKEN", "ZENDESK_OAUTH_TOKEN",
     "ALERT_WEBHOOK_URL", "SMTP_PASSWORD",   # the webhook URL's path carries its secret token
+    "POWERBI_READER_PASSWORD",
 )
 
 
@@ -64,6 +65,7 @@ class Settings:
     smtp_starttls: str | None = None            # true | false; unset: STARTTLS on 587 when offered
     alert_email_from: str | None = None
     alert_email_to: str | None = None           # comma list
+    powerbi_reader_password: str | None = _secret()  # only python -m scripts.setup_powerbi reads it
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
