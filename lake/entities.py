@@ -45,6 +45,7 @@ class Pivot:
     """A custom-field table: one row per record of `entity`, one column per custom field (normalize/pivots.py)."""
     table: str                         # the core table
     entity: str                        # the records' kind in the source's custom_columns.sql / custom_values.sql
+    records: str                       # the core table of those records: every row of it has a row here
 
 
 @dataclass(frozen=True)

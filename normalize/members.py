@@ -25,7 +25,8 @@ def ensure_members(cur, spec: CoreTable, tables: Mapping[str, CoreTable], key_of
                    full: bool, template: Callable) -> int:
     """Add the missing members every ref of spec points at, for the rows just written (all rows on a full
     run or a table not ensured yet); returns the members added. key_of(cur, table) -> primary key columns;
-    template(name, **identifiers) -> an engine SQL file."""
+    template(name, **identifiers) -> an engine SQL file. A member of a table whose records have a
+    custom-field table (Pivot.records) gets its (empty) row there too: one row per record, always."""
     cur.execute("INSERT INTO meta.members_ensured (core_table) VALUES (%s) ON CONFLICT DO NOTHING", (spec.name,))
     whole = full or cur.rowcount == 1
     table = sql.Identifier("core", spec.name)
@@ -45,10 +46,16 @@ def ensure_members(cur, spec: CoreTable, tables: Mapping[str, CoreTable], key_of
 def _add(cur, tables, target: str, key_of, template) -> int:
     spec = tables[target]
     target_id = [k for k in key_of(cur, target) if k != "scope"]
+    cur.execute("CREATE TEMP TABLE _nz_added (scope text, scope_key integer, id bigint)")
     cur.execute(template("members", target=sql.Identifier("core", target), target_id=sql.Identifier(*target_id),
                          label=sql.Identifier(spec.label)))
+    for pivot in {p for t in tables.values() for p in t.pivots if p.records == target}:
+        cur.execute(sql.SQL("INSERT INTO {} (scope, {}, scope_key) SELECT scope, id, scope_key FROM _nz_added "
+                            "ON CONFLICT DO NOTHING").format(sql.Identifier("core", pivot.table),
+                                                             sql.Identifier(*target_id)))
+    cur.execute("SELECT scope, scope_key, count(*) FROM _nz_added GROUP BY scope, scope_key")
     scopes = cur.fetchall()
-    cur.execute("DROP TABLE _nz_wanted")
+    cur.execute("DROP TABLE _nz_wanted, _nz_added")
     added = sum(n for _, _, n in scopes)
     for further in spec.refs.values() if scopes else ():  # the new members' refs are null: (none) members
         cur.execute("CREATE TEMP TABLE _nz_wanted AS SELECT scope, scope_key, 0::bigint AS id "

@@ -40,8 +40,19 @@ def refresh_pivots(cur, pivots: tuple[Pivot, ...], folder: Path, key_of) -> int:
     for pivot in pivots:
         record_id = [k for k in key_of(cur, pivot.table) if k != "scope"][0]
         _add_columns(cur, pivot, catalog, values)
+        _first_time(cur, pivot, key_of)
         written += _upsert(cur, pivot, record_id, values)
     return written
+
+
+def _first_time(cur, pivot: Pivot, key_of) -> None:
+    """The first refresh of a pivot table (a fresh database, or the upgrade that introduced it) covers every
+    record already in core, so each has its row even if it never changes again (meta.members_ensured)."""
+    cur.execute("INSERT INTO meta.members_ensured (core_table) VALUES (%s) ON CONFLICT DO NOTHING", (pivot.table,))
+    if cur.rowcount == 1:
+        record_id = [k for k in key_of(cur, pivot.records) if k != "scope"][0]
+        cur.execute(sql.SQL("INSERT INTO _nz_pivot_records SELECT scope, %s, {} FROM {}").format(
+            sql.Identifier(record_id), sql.Identifier("core", pivot.records)), (pivot.entity,))
 
 
 def _read(folder: Path, name: str) -> sql.Composable:

@@ -31,8 +31,8 @@ SOURCE = "pipedrive"
 V2_INCREMENTAL = {"sort_by": "update_time", "sort_direction": "asc", "limit": "500"}
 V1 = {"limit": "500"}
 DEAL_STATUSES = "open,won,lost,deleted"   # deleted deals only come back when asked for
-PIVOTS = (Pivot("pd_deal_custom_fields", "deal"), Pivot("pd_person_custom_fields", "person"),
-          Pivot("pd_organization_custom_fields", "organization"))
+PIVOTS = (Pivot("pd_deal_custom_fields", "deal", "pd_deals"), Pivot("pd_person_custom_fields", "person", "pd_persons"),
+          Pivot("pd_organization_custom_fields", "organization", "pd_organizations"))
 FIELDS = CoreTable("pd_custom_fields", keep_first=("field_name",), then="pd_custom_fields_resolve", pivots=PIVOTS)
 VALUES = CoreTable("pd_custom_field_values", script=True, pivots=PIVOTS)
 BY_UPDATE_TIME = {"watermark": "max_field", "cursor_field": "update_time"}

@@ -22,7 +22,7 @@ from lake.entities import CoreTable, Entity, Pivot
 
 SOURCE = "zendesk"
 EXPORT = {"per_page": "1000"}
-PIVOTS = (Pivot("zd_ticket_custom_fields", "ticket"),)
+PIVOTS = (Pivot("zd_ticket_custom_fields", "ticket", "zd_tickets"),)
 LIST = {"page[size]": "100"}
 
 ENTITIES = (

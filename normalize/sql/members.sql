@@ -5,7 +5,7 @@
 -- referenced but never received (purged, deleted before the first run, not extracted yet). Lineage ''/0
 -- sorts before every bronze path, so the first version the source sends replaces the member whole
 -- (normalize/sql/upsert.sql), is_inferred included. Probe by primary key before writing, as everywhere.
--- Returns one row per scope that got members: (scope, scope_key, members added).
+-- The members added go to temp table _nz_added (scope, scope_key, id).
 WITH added AS (
     INSERT INTO {target} AS m (scope, {target_id}, scope_key, is_inferred, {label}, _blob_path, _line_no, _updated_at)
     SELECT w.scope, w.id, w.scope_key, true,
@@ -13,6 +13,6 @@ WITH added AS (
     FROM _nz_wanted w
     WHERE NOT EXISTS (SELECT FROM {target} x WHERE x.scope = w.scope AND x.{target_id} = w.id)
     ON CONFLICT DO NOTHING
-    RETURNING m.scope, m.scope_key
+    RETURNING m.scope, m.scope_key, m.{target_id}
 )
-SELECT scope, scope_key, count(*) FROM added GROUP BY scope, scope_key
+INSERT INTO _nz_added SELECT * FROM added
