@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from extract.paging import PagingError, pages
-from lake.bronze import RunWriter, iso, read_watermark
+from lake.bronze import CLOCK_SKEW, RunWriter, iso, read_watermark
 from lake.entities import Entity, select
 from lake.http import ApiSession, BudgetExhausted, FatalHttpError, HttpError, Unreachable
 from lake.progress import Progress
@@ -38,7 +38,6 @@ from lake.settings import Settings, SettingsError
 from lake.store import Store, open_store
 
 log = logging.getLogger(__name__)
-CLOCK_SKEW = dt.timedelta(minutes=5)   # a watermark this much past the run start is a bad one, not skew
 
 # (entity, resume, since, until) -> query params that select the incremental window. resume: the saved
 # watermark when continuing from it, else None; since: ISO start of a backfill (--since), else None.

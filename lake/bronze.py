@@ -37,9 +37,23 @@ def entity_prefix(source: str, scope: str, entity: str) -> str:
     return f"bronze/{source}/scope={scope}/entity={entity}/"
 
 
+RUN_ID_FORMAT = "%Y%m%dT%H%M%S%fZ"
+# Clocks of the hosts that extract, load and check differ a little; a time later than a run's start by more
+# than this is not skew but a bad value (a watermark, a record's version: DESIGN.md §5).
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
 def new_run_id(started_at: dt.datetime) -> str:
     """Sortable, unique per microsecond: 20261122T041500123456Z."""
-    return started_at.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    return started_at.astimezone(dt.timezone.utc).strftime(RUN_ID_FORMAT)
+
+
+def run_started_at(run_id: str) -> dt.datetime | None:
+    """When a run began, from its run_id (None for a run_id not in that form)."""
+    try:
+        return dt.datetime.strptime(run_id, RUN_ID_FORMAT).replace(tzinfo=dt.timezone.utc)
+    except ValueError:
+        return None
 
 
 def encode_line(record: dict) -> bytes:

@@ -202,6 +202,7 @@ def _load_entity(conn, store: Store, table, source: str, entity: Entity, scope: 
                 if isinstance(planned, PartFailed):
                     raise planned
                 parts, sweep = planned
+                checker.start_run(run.run_id)
                 for n, part in enumerate(parts):
                     if part["path"] in loaded:
                         result.skipped += 1

@@ -19,6 +19,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from lake.bronze import CLOCK_SKEW, run_started_at
 from lake.entities import Entity
 
 MAX_LINE_BYTES = 64 * 1024 * 1024   # longer lines are rejected ('oversize'); parts hold at most 64 MB anyway
@@ -33,7 +34,8 @@ REASONS = {
     "oversize": "longer than MAX_LINE_BYTES",
     "db_rejected": "PostgreSQL refused the line in COPY (detail has its message)",
     "nul_stripped": "repaired: \\u0000 escapes removed (jsonb cannot hold NUL); the line was loaded",
-    "bad_updated_at": "repaired: the version field is not an ISO 8601 time or epoch seconds; loaded with source_updated_at null",
+    "bad_updated_at": "repaired: the version field is not an ISO 8601 time or epoch seconds, or is later than its bronze "
+                      "run's start (plus CLOCK_SKEW); loaded with source_updated_at null",
 }
 
 # \u0000 only when the backslash is not itself escaped ("\\u0000" is the text \u0000, not a NUL).
@@ -84,6 +86,13 @@ class LineChecker:
         self.fields = updated_fields(entity)
         self.max_line_bytes = max_line_bytes
         self.record_id = b""
+        # Set per bronze run (start_run): no version can be later than the run that received it. A record
+        # dated 9999-12-31 would otherwise be "newest" for ever, and "never older" would freeze its row.
+        self.not_after: dt.datetime | None = None
+
+    def start_run(self, run_id: str) -> None:
+        started = run_started_at(run_id)
+        self.not_after = started + CLOCK_SKEW if started else None
 
     @staticmethod
     def copy_field(value: str) -> bytes:
@@ -157,5 +166,10 @@ class LineChecker:
         except ValueError:
             rejects.append(Reject(line_no, "bad_updated_at", f"{name}={value!r} is not an ISO 8601 time or "
                                   "epoch seconds", self.raw_text(original), is_repaired=True))
+            return b"\\N"
+        if self.not_after is not None and ts > self.not_after:
+            rejects.append(Reject(line_no, "bad_updated_at", f"{name}={value!r} is later than its bronze run's start "
+                                  f"(+{CLOCK_SKEW}): not trusted as the newest version", self.raw_text(original),
+                                  is_repaired=True))
             return b"\\N"
         return ts.isoformat().encode()

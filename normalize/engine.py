@@ -329,9 +329,9 @@ def _key_present(pk: list[str]) -> sql.Composable:
 
 
 def _extend_dim_date(cur, core, given) -> None:
-    """core.dim_date covers every date written: span of the step's date/timestamptz columns (UTC days)."""
-    days = [sql.SQL("{}::date").format(sql.Identifier(c)) if core[c] == "date" else
-            sql.SQL("({} AT TIME ZONE 'UTC')::date").format(sql.Identifier(c))
+    """core.dim_date covers every date written: span of the step's date/timestamptz columns (UTC days), each
+    day within the calendar's 1990..2100 (util.report_date): a year 9999 adds nothing, it is not clipped to 2100."""
+    days = [sql.SQL("util.report_date({})").format(sql.Identifier(c))
             for c in given if not c.startswith("_") and core[c] in ("date", "timestamp with time zone")]
     if days:
         cur.execute(sql.SQL("SELECT util.extend_dim_date(min(least({d})), max(greatest({d}))) FROM _nz_typed")

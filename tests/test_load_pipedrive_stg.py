@@ -185,3 +185,26 @@ def test_a_rebuild_that_cannot_read_its_bronze_refuses_and_changes_nothing(lake,
     assert load_pipedrive_stg.main(["--entity", "deals", "--rebuild"]) == 2
     assert stg_rows(db) == before and len(before) == 7
     assert query(db, "SELECT count(*) FROM meta.loaded_files") == [(4,)]
+
+
+def test_a_version_dated_after_its_run_began_is_recorded_and_never_freezes_the_core_row(lake, db):
+    """Issue 9, point 2: update_time 9999-12-31 used to become the newest version for ever."""
+    from normalize import normalize_pipedrive
+    first = write_run(lake, [deal(1, title="from the future", update_time="9999-12-31T23:59:59Z"),
+                             deal(2, title="skewed clock", update_time=(T0 + dt.timedelta(minutes=3)).isoformat())])
+    assert load_pipedrive_stg.main(["--entity", "deals"]) == 0
+    assert query(db, "SELECT record_id, source_updated_at FROM stg_pipedrive.deals_raw ORDER BY 1") == [
+        ("1", None), ("2", T0 + dt.timedelta(minutes=3))], "a few minutes of clock skew is not a bad version"
+    [(reason, repaired, detail)] = query(db, "SELECT reason_code, is_repaired, detail FROM meta.rejected_rows")
+    assert (reason, repaired) == ("bad_updated_at", True) and "later than its bronze run's start" in detail
+    assert normalize_pipedrive.main(["--entity", "deals"]) == 0
+    assert query(db, "SELECT title FROM core.pd_deals WHERE deal_id = 1") == [("from the future",)]
+    assert query(db, "SELECT max(date_day) < date '2030-01-01' FROM core.dim_date") == [(True,)]
+
+    write_run(lake, [deal(1, title="the real next version", update_time="2026-11-21T08:00:00Z")],
+              started_at=T0 + dt.timedelta(days=1))
+    assert load_pipedrive_stg.main(["--entity", "deals"]) == 0
+    assert normalize_pipedrive.main(["--entity", "deals"]) == 0
+    assert query(db, "SELECT title FROM core.pd_deals WHERE deal_id = 1") == [("the real next version",)]
+    assert query(db, "SELECT _blob_path <> %s FROM core.pd_deals WHERE deal_id = 1", first["parts"][0]["path"]) == [
+        (True,)]

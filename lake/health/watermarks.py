@@ -17,11 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from lake.bronze import entity_prefix, new_run_id
+from lake.bronze import CLOCK_SKEW, entity_prefix, new_run_id
 from lake.health import CheckRow
 from lake.health.context import Context, hours, when
 
-CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
 def watermark_time(value: str | None) -> dt.datetime | None:

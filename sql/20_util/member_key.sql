@@ -15,15 +15,22 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 COMMENT ON FUNCTION util.member_key(integer, bigint) IS 'One-column key of (scope, id) for Power BI relationships: scope_key in the top bits, the id in the low 52; a NULL id is the (none) member, id 0.';
 
--- The UTC day of a timestamp, for the *_date columns facts relate to core.dim_date by. NULL outside the
--- calendar's 1990..2100 (sql/30_core/dim_date.sql), so a date column never holds a day the calendar
--- lacks: a fact is never lost by an inner join on a bad year.
+-- The UTC day of a timestamp (or a date), for the *_date columns facts relate to core.dim_date by, and for
+-- the span normalize extends the calendar to. NULL outside the calendar's 1990..2100, so a date column
+-- never holds a day the calendar lacks, and a bad year (9999, 1900) neither stretches the calendar to
+-- its bounds nor finds a day in it.
 CREATE OR REPLACE FUNCTION util.report_date(ts timestamptz) RETURNS date
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN d BETWEEN date '1990-01-01' AND date '2100-12-31' THEN d END
     FROM (SELECT (ts AT TIME ZONE 'UTC')::date AS d) AS x
 $$;
 COMMENT ON FUNCTION util.report_date(timestamptz) IS 'UTC day of a timestamp for dim_date relationships; NULL outside 1990..2100.';
+
+CREATE OR REPLACE FUNCTION util.report_date(d date) RETURNS date
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN d BETWEEN date '1990-01-01' AND date '2100-12-31' THEN d END
+$$;
+COMMENT ON FUNCTION util.report_date(date) IS 'A date for dim_date relationships; NULL outside 1990..2100.';
 
 -- Gives a core table the columns member keys are generated from: scope_key (NOT NULL, filled from
 -- core.dim_scope, registering the table's scopes first) and, for a dimension (inferable), is_inferred. Used by the migrations that add
