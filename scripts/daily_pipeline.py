@@ -8,7 +8,8 @@ Run standalone: python -m scripts.daily_pipeline [--demo] [--source pipedrive|ze
 - Logs to logs/daily_pipeline_{date}.log (and the console); dated log files older than
   LOG_RETENTION_DAYS (default 30) are removed at the start of each run.
 - A single-instance lock (a PostgreSQL advisory lock, so it also holds across machines sharing the
-  database): a second runner exits 1 at once instead of racing the first.
+  database): a second runner exits 1 at once instead of racing the first. Once it holds the lock, the
+  'running' rows of a killed earlier run are closed as 'abandoned' (lake/health/runs.py).
 - A stage that fails does not stop the later ones: an extract stopped by the daily API budget has
   still committed what it wrote, and loading and normalizing that is what the next morning needs.
   The exit code is 1 if any stage failed.
@@ -36,6 +37,7 @@ from lake import db
 from lake.alerts import send_alerts
 from lake.bronze import read_watermark
 from lake.health import run_checks
+from lake.health.runs import abandon_dead_runs
 from lake.logs import prune_logs, release_logging, retention_days, setup_logging
 from lake.runs import finish_run, start_run
 from lake.settings import SettingsError, get_settings
@@ -183,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
                 raise SettingsError("no source is configured: set PIPEDRIVE_* and/or ZENDESK_* (see .env.example)")
             log.info("daily pipeline: sources %s", ", ".join(sources))
             with single_instance(settings) as conn:
+                abandoned = abandon_dead_runs(conn, list(sources))
+                if abandoned:
+                    log.warning("closed %d 'running' rows of a run that was killed as 'abandoned': run ids %s",
+                                len(abandoned), ", ".join(map(str, abandoned)))
                 code = run_stages(conn, sources, settings)
                 if args.demo:
                     summary(settings)

@@ -1,8 +1,10 @@
 """The daily runner: stages in order, one log file, meta.pipeline_runs rows, single instance, the demo."""
 import datetime as dt
+import socket
 
 import psycopg2
 
+from lake import db as lake_db
 from lake.settings import get_settings
 from scripts import daily_pipeline
 from tests.fixtures.pipedrive_sim import PIPEDRIVE_SIM_TOKEN
@@ -150,4 +152,33 @@ def test_configuration_and_database_problems_are_one_line_and_the_right_exit_cod
             assert daily_pipeline.main([]) == code, env
             err = capsys.readouterr().err
             assert said in err and "Traceback" not in err, err[-2000:]
+    get_settings.cache_clear()
+
+
+def test_a_killed_runs_running_rows_are_closed_as_abandoned_when_the_next_run_takes_the_lock(
+        monkeypatch, tmp_path, pg_url, pipedrive_sim):
+    configure(monkeypatch, tmp_path, pg_url, pipedrive_sim)
+    lake_db.connect(get_settings()).close()  # migrated, as after any earlier run
+    host = socket.gethostname()
+    insert = ("insert into meta.pipeline_runs (stage, source, scope, entity, status, started_at, host, pid) "
+              "values (%s, 'pipedrive', 'default', 'deals', 'running', now() - interval '5 minutes', %s, %s) "
+              "returning run_id")
+    with psycopg2.connect(pg_url) as conn, conn.cursor() as cur:
+        dead = []
+        for stage in ("extract", "load", "normalize"):  # a killed run: its process (pid 2**22 + 1) is gone
+            cur.execute(insert, (stage, host, 2 ** 22 + 1))
+            dead.append(cur.fetchone()[0])
+    # a normalize somebody runs by hand right now: its session holds the stage lock, so its row is alive
+    with psycopg2.connect(pg_url) as manual, manual.cursor() as cur:
+        cur.execute("select pg_advisory_lock(hashtext('load:zendesk'))")
+        cur.execute(insert.replace("'pipedrive'", "'zendesk'"), ("normalize", "elsewhere", 1))
+        alive = cur.fetchone()[0]
+        manual.commit()
+        assert daily_pipeline.main(["--source", "pipedrive"]) == 0
+        with psycopg2.connect(pg_url) as conn, conn.cursor() as check:
+            check.execute("select run_id, status, error from meta.pipeline_runs where run_id = any(%s) "
+                          "order by run_id", (dead + [alive],))
+            rows = check.fetchall()
+    assert [r[1] for r in rows] == ["abandoned"] * 3 + ["running"]
+    assert all("next daily run took the lock" in r[2] for r in rows[:3])
     get_settings.cache_clear()

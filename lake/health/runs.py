@@ -28,7 +28,7 @@ import os
 import sys
 
 from lake.health import CheckRow
-from lake.health.context import Context, hours, one_line, this_host, when
+from lake.health.context import Context, hours, one_line, read_sql, this_host, when
 from lake.sources import STAGES
 
 STAGE_MODULES = {"extract": "extract.{}_bronze", "load": "load.load_{}_stg", "normalize": "normalize.normalize_{}"}
@@ -91,7 +91,7 @@ def stuck_runs(ctx: Context) -> list[CheckRow]:
         if ctx.scope not in (None, scope):
             continue
         what = f"run {run_id} ({stage} {source}.{entity}{' scope ' + scope if scope else ''}, pid {pid} on {host})"
-        alive = lock_held and (host != me or pid is None or pid_alive(pid))
+        alive = _alive(lock_held, host, pid, me)
         age = ctx.ago(started)
         if not alive:
             dead.append(run_id)
@@ -110,11 +110,34 @@ def stuck_runs(ctx: Context) -> list[CheckRow]:
                                  f"{what} running for {hours(age)}, alive (its session holds the lock)",
                                  f"<= {hung:g} h", ""))
     if dead:
-        ctx.query("stuck_runs_abandon", {"run_ids": dead, "now": ctx.now})
+        ctx.query("stuck_runs_abandon", {"run_ids": dead, "now": ctx.now,
+                                         "why": "abandoned: its process was gone when the health check ran"})
     if not rows:
         rows.append(CheckRow("stuck_runs", None, ctx.scope, None, "ok",
                              f"no stage running for more than {minutes:g} min", None, ""))
     return rows
+
+
+def abandon_dead_runs(conn, sources: list[str]) -> list[int]:
+    """Close as 'abandoned' every 'running' row of the sources whose process is gone, however young: the
+    daily runner calls this once it holds its lock (DESIGN.md §6), so a killed run's rows do not stay
+    'running' until a health check looks. A stage still running by hand keeps its lock, so its rows stay."""
+    with conn.cursor() as cur:
+        cur.execute(read_sql("stuck_runs"), {"sources": sources, "older_than": dt.datetime.now(dt.timezone.utc)})
+        me = this_host()
+        dead = [r[0] for r in cur.fetchall() if not _alive(r[8], r[5], r[6], me)]
+        if dead:
+            cur.execute(read_sql("stuck_runs_abandon"), {
+                "run_ids": dead, "now": dt.datetime.now(dt.timezone.utc),
+                "why": "abandoned: its process was gone when the next daily run took the lock"})
+    conn.commit()
+    return dead
+
+
+def _alive(lock_held: bool, host: str | None, pid: int | None, me: str) -> bool:
+    """A running row is alive while a session that could have started it holds its stage's lock and, on
+    this machine, its process exists."""
+    return lock_held and (host != me or pid is None or pid_alive(pid))
 
 
 def pid_alive(pid: int) -> bool:
