@@ -5,7 +5,9 @@ Data flow: argv -> parse_args -> Settings -> lake.db.connect(migrate=True) + lak
 Run standalone: used by load/load_<source>_stg.py (python -m load.load_pipedrive_stg --help).
 
 Exit codes: 0 every entity loaded; 1 a run failed (a part not matching its manifest, a database
-error); 2 bad usage or configuration (unknown entity, missing settings).
+error, the database connection lost: one line, no traceback); 2 bad usage or configuration (unknown
+entity, missing settings, a --rebuild that cannot read its bronze).
+A part that can never load is quarantined with python -m load.quarantine (then skipped, exit 0).
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from lake.logs import setup_logging
 from lake.migrate import MigrationError
 from lake.settings import SettingsError, get_settings
 from lake.store import open_store
+from load.copy_in import ConnectionLost, one_line
 from load.engine import RebuildRefused, load_source
 
 log = logging.getLogger(__name__)
@@ -70,7 +73,15 @@ def run_loader(name: str, source: str, entities: Sequence[Entity], argv: list[st
     except RebuildRefused as exc:
         print(f"rebuild refused, nothing changed: {exc}", file=sys.stderr)
         return 2
-    except Exception:  # database or store unreachable mid-way: logged with its traceback, exit 1
+    except ConnectionLost as exc:
+        log.error("%s failed: %s", name, exc)
+        return 1
+    except Exception as exc:
+        if conn.closed:  # the session died between parts (lock, rebuild proof): no traceback, it says nothing more
+            log.error("%s failed: the database connection was lost (%s); nothing uncommitted was kept, rerun the "
+                      "load", name, one_line(exc))
+            return 1
+        # store unreachable mid-way, or a bug: logged with its traceback, exit 1
         log.exception("%s: stopped by an error; rerunning resumes where it stopped", name)
         return 1
     finally:

@@ -7,6 +7,8 @@ Run standalone: python -m load.load_pipedrive_stg [--scope S] [--entity E]... [-
 Source-agnostic: a source hands over its name and entity table; the rest is the same for all.
 - Unit of work = one bronze part, in ONE transaction with its meta.loaded_files row and its rejected
   rows, so a crash at any point followed by a rerun converges: nothing lost, nothing twice.
+- --rebuild swaps each entity (all its selected scopes) in ONE transaction instead: forget + reload, each
+  part a savepoint (load/rebuild.py, load/copy_in.py PartTx), so a failure half-way leaves stg as it was.
 - A line identical to the newest stored version of its record is not a new version: it is counted
   (meta.loaded_files.rows_duplicate) but not stored again. The inclusive updated_since boundary and
   every full-refresh entity re-send unchanged records each day; without this, stg would grow by a copy
@@ -21,6 +23,10 @@ Source-agnostic: a source hands over its name and entity table; the rest is the 
 - Each part's sha256, byte size and line count are checked against the manifest while streaming; a
   mismatch (or an unreadable part) rolls the part back and fails its run: the rest of that run is not
   loaded, later runs are, the entity's meta.pipeline_runs row says 'failed', the exit code is 1.
+- A part or run an operator quarantined (python -m load.quarantine, meta.quarantined_parts) is skipped
+  with one warning line per part (counted as quarantined= in the entity's log line), so one object that
+  can never load does not fail every daily run. A deletion sweep with a quarantined part is not a
+  complete listing: its other parts load as plain versions and the sweep is never applied.
 - Memory stays flat: lines are checked and turned into COPY rows one at a time as PostgreSQL reads.
 - One load id (meta.load_id_seq) per scope x entity per invocation, stamped on its rows; the loader
   holds advisory lock 'load:{source}' throughout, and normalize takes the same lock, so it never reads
@@ -28,14 +34,17 @@ Source-agnostic: a source hands over its name and entity table; the rest is the 
 - A deletion sweep run (manifest mode 'sweep', extract/sweep.py) loads like any run; in each of its
   parts' transactions the ids of its lines also go to meta.sweep_ids, and the last part decides whether
   the sweep is complete (load/sweeps.py). Normalize then flags what it lacks.
-Reading one part: load/part_stream.py; line checks and rejected_rows reason codes: load/lines.py.
+- A lost database session (terminated backend, restart) ends the load with ConnectionLost: one line,
+  exit 1; the part in flight was not committed and the next load takes it again.
+Reading one part: load/part_stream.py; writing it: load/copy_in.py; line checks and rejected_rows
+reason codes: load/lines.py.
 """
 from __future__ import annotations
 
 import functools
 import logging
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
@@ -49,8 +58,11 @@ from lake.entities import Entity
 from lake.progress import Progress
 from lake.runs import finish_run, start_run
 from lake.store import Store
+from load import held as quarantine
+from load.copy_in import ConnectionLost, PartTx, copy_part, is_lost, one_line
 from load.lines import LineChecker
 from load.part_stream import PartStream
+from load.rebuild import RebuildRefused, forget, prove_rebuildable  # noqa: F401 (RebuildRefused: load.cli)
 from load.sweeps import SweepRun, record_empty, record_part, sweep_of
 
 log = logging.getLogger(__name__)
@@ -58,7 +70,6 @@ log = logging.getLogger(__name__)
 SQL_DIR = Path(__file__).with_name("sql")
 MAX_DB_REJECTS = 20        # lines PostgreSQL refuses that our checks passed, per part, before giving up
 VERSION_MEMO_LIMIT = 1_500_000  # records remembered on the fast path (~110 bytes each); then the merge path
-COLUMNS = ("scope", "_blob_path", "_load_id", "record_id", "source_updated_at", "_line_no", "doc")
 
 
 class PartFailed(Exception):
@@ -74,12 +85,24 @@ class EntityResult:
     load_id: int | None = None
     files: int = 0                   # parts loaded by this invocation
     skipped: int = 0                 # parts already in meta.loaded_files
+    quarantined: int = 0             # parts skipped because quarantined (meta.quarantined_parts)
     rows_in: int = 0                 # lines read
     rows_out: int = 0                # stg rows inserted
     duplicates: int = 0              # lines equal to the newest stored version of their record
     rejected: int = 0                # lines not loaded (meta.rejected_rows, is_repaired false)
     repaired: int = 0                # lines loaded after a repair (meta.rejected_rows, is_repaired true)
     error: str | None = None
+
+
+@dataclass
+class _Job:
+    """One entity x scope of this invocation: its runs, its meta.pipeline_runs row, its result."""
+    entity: Entity
+    runs: list[BronzeRun]
+    result: EntityResult
+    run_row: int
+    current: str = ""                # the part being loaded, for a lost connection's message
+    failures: list[str] = field(default_factory=list)
 
 
 @functools.cache
@@ -91,23 +114,30 @@ def load_source(conn, store: Store, source: str, entities: Sequence[Entity], *, 
                 rebuild: bool = False) -> list[EntityResult]:
     """Load every complete, not yet loaded bronze run of `entities` (one scope, or all) into stg_{source}.
 
-    rebuild: first forget the selected stg rows and their ledger/rejected rows, then load everything again.
-    Errors in the data are recorded in the results; database errors propagate."""
+    rebuild: forget the selected stg rows and their ledger/rejected rows and load everything again, one
+    transaction per entity (a failure leaves that entity as it was).
+    Errors in the data are recorded in the results; database errors propagate (ConnectionLost when the
+    session died)."""
     prepare_session(conn)
     results = []
     with advisory_lock(conn, f"load:{source}"):
         runs = complete_runs(store, source, scope)
         if rebuild:
-            _prove_rebuildable(conn, store, source, entities, scope, runs)
+            prove_rebuildable(conn, store, source, entities, scope, runs)
         for entity in entities:
             table = sql.Identifier(f"stg_{source}", entity.stg_table)
-            if rebuild:
-                _forget(conn, table, source, entity.name, scope)
             mine = [r for r in runs if r.entity == entity.name]
             # A pipeline_runs row even when bronze holds nothing for the entity (scope NULL: none found).
-            for each_scope in [scope] if scope else sorted({r.scope for r in mine}) or [None]:
-                results.append(_load_entity(conn, store, table, source, entity, each_scope,
-                                            [r for r in mine if r.scope == each_scope]))
+            scopes = [scope] if scope else sorted({r.scope for r in mine}) or [None]
+            if rebuild:
+                jobs = [_start(conn, entity, source, s, mine) for s in scopes]
+                _swap(conn, store, table, jobs, scope)
+            else:
+                jobs = []
+                for each_scope in scopes:
+                    jobs.append(_start(conn, entity, source, each_scope, mine))
+                    _load_job(conn, store, table, jobs[-1], PartTx(conn))
+            results += [job.result for job in jobs]
     return results
 
 
@@ -125,110 +155,133 @@ def prepare_session(conn) -> None:
             log.info("this PostgreSQL has no lz4; docs are compressed with pglz")
 
 
-class RebuildRefused(Exception):
-    """--rebuild would replace stg rows with bronze it cannot read: nothing was changed."""
-
-
-def _prove_rebuildable(conn, store: Store, source: str, entities: Sequence[Entity], scope: str | None,
-                       runs: list[BronzeRun]) -> None:
-    """A rebuild forgets stg and reloads it from bronze, so every part the ledger says was loaded must be
-    listed by a complete run and start as a gzip stream, before anything is forgotten. A mistyped
-    LAKE_ROOT or a lost part would otherwise turn a rebuild into the loss of every version that only
-    lived there."""
-    names = [e.name for e in entities]
-    with conn.cursor() as cur:
-        cur.execute("SELECT blob_path FROM meta.loaded_files WHERE source = %s AND entity = ANY(%s) "
-                    "AND (%s::text IS NULL OR scope = %s) ORDER BY blob_path", (source, names, scope, scope))
-        ledger = [path for (path,) in cur]
-    conn.commit()
-    listed: set[str] = set()
-    for run in runs:
-        if run.entity in names:
-            try:
-                listed.update(p["path"] for p in run.manifest(store).get("parts", []))
-            except (OSError, ValueError, TypeError, AttributeError):
-                continue  # an unreadable manifest lists nothing: its parts count as missing below
-    missing = [path for path in ledger if path not in listed or not _starts_as_gzip(store, path)]
-    if missing:
-        raise RebuildRefused(f"{len(missing)} of {len(ledger)} loaded bronze parts cannot be read from the lake "
-                             f"(first: {missing[0]}); a rebuild would lose what only they hold. Check LAKE_ROOT / "
-                             "LAKE_BACKEND, restore the parts, or rebuild fewer entities/scopes")
-
-
-def _starts_as_gzip(store: Store, path: str) -> bool:
-    try:
-        with store.open(path) as f:
-            return f.read(2) == b"\x1f\x8b"
-    except OSError:
-        return False
-
-
-def _forget(conn, table: sql.Composable, source: str, entity: str, scope: str | None) -> None:
-    with conn.cursor() as cur:
-        if scope is None:  # TRUNCATE instead of a long DELETE; same transaction as the ledger deletes
-            cur.execute(sql.SQL("TRUNCATE {}").format(table))
-        cur.execute(sql.SQL(_query("rebuild_clear")).format(table=table),
-                    {"source": source, "entity": entity, "scope": scope})
-    conn.commit()
-    log.info("%s.%s scope=%s rebuild: stg rows, ledger and rejected rows cleared", source, entity, scope or "*")
-
-
-def _load_entity(conn, store: Store, table, source: str, entity: Entity, scope: str | None,
-                 runs: list[BronzeRun]) -> EntityResult:
+def _start(conn, entity: Entity, source: str, scope: str | None, runs: list[BronzeRun]) -> _Job:
+    """A load id and a committed 'running' meta.pipeline_runs row for one entity x scope."""
     result = EntityResult(source, scope, entity.name)
     with conn.cursor() as cur:  # taken under the 'load:{source}' lock, so load ids commit in order
         cur.execute("SELECT nextval('meta.load_id_seq')")
         result.load_id = cur.fetchone()[0]
     run_row = start_run(conn, stage="load", source=source, scope=scope, entity=entity.name, load_id=result.load_id)
-    with conn.cursor() as cur:
-        cur.execute("SELECT blob_path FROM meta.loaded_files WHERE source = %s AND scope = %s AND entity = %s",
-                    (source, scope, entity.name))
-        loaded = {path for (path,) in cur}
+    return _Job(entity, [r for r in runs if r.scope == scope], result, run_row)
+
+
+def _swap(conn, store: Store, table, jobs: list[_Job], scope: str | None) -> None:
+    """--rebuild of one entity: forget and reload every selected scope in ONE transaction. Any failure (a
+    part unreadable after all, a database error) rolls back to the old stg rows, ledger and rejected rows;
+    a lost session or a killed process does the same on the server's side."""
+    source, entity = jobs[0].result.source, jobs[0].entity
+    tx = PartTx(conn, swap=True)
+    try:
+        forget(conn, table, source, entity.name, scope)
+        for job in jobs:
+            _load_job(conn, store, table, job, tx)
+    except ConnectionLost as exc:  # the server rolled the whole swap back
+        raise ConnectionLost(f"{exc}; the --rebuild of {source}.{entity.name} was rolled back whole, its old stg "
+                             "rows, ledger and rejected rows are kept") from exc
+    except Exception as exc:
+        if is_lost(conn):
+            raise ConnectionLost(f"the database connection was lost during the --rebuild of {source}.{entity.name} "
+                                 f"({one_line(exc)}); it was rolled back whole, its old stg rows, ledger and "
+                                 "rejected rows are kept") from exc
+        conn.rollback()
+        why = (f"{exc} (a part that can never load: python -m load.quarantine, then rebuild)"
+               if isinstance(exc, PartFailed) else f"{type(exc).__name__}: {one_line(exc)}")
+        for job in jobs:  # nothing of the reload stayed: counts back to zero, each row says why
+            job.result = EntityResult(source, job.result.scope, entity.name, load_id=job.result.load_id)
+            _finish(conn, job, [f"rebuild rolled back, the old stg rows, ledger and rejected rows are kept: {why}"])
+        if not isinstance(exc, PartFailed):
+            raise
+        return
+    for job in jobs:  # the run rows say success in the transaction that holds the new rows
+        _finish(conn, job, job.failures, commit=False)
+    conn.commit()
+    for job in jobs:
+        _log_result(job.result)
+
+
+def _load_job(conn, store: Store, table, job: _Job, tx: PartTx) -> None:
+    """Every part of the job's runs not loaded yet. tx.swap (a rebuild): inside the caller's transaction,
+    and the first failure is raised to the caller; otherwise each part commits and a failed run is
+    recorded on the job while later runs still load."""
+    result, entity, scope, source = job.result, job.entity, job.result.scope, job.result.source
+    if tx.swap:  # forgotten in this very transaction: nothing loaded, nothing to deduplicate against
+        loaded, fast = set(), True
+    else:
+        with conn.cursor() as cur:
+            cur.execute("SELECT blob_path FROM meta.loaded_files WHERE source = %s AND scope = %s AND entity = %s",
+                        (source, scope, entity.name))
+            loaded = {path for (path,) in cur}
+            # one index probe: is there anything to deduplicate against?
+            cur.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {} WHERE scope = %s)").format(table), (scope,))
+            fast = not cur.fetchone()[0]
+    held = quarantine.held(conn, source, scope, entity.name)
+    if not tx.swap:
         conn.commit()
     checker = LineChecker(entity)
-    failures = []
-    with conn.cursor() as cur:  # one index probe: is there anything to deduplicate against?
-        cur.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {} WHERE scope = %s)").format(table), (scope,))
-        fast = not cur.fetchone()[0]
-        conn.commit()
     memo: dict[bytes, int] = {}  # fast path: record_id -> hash of the newest line this invocation stored
-    plan = [(run, _planned_parts(store, run)) for run in runs]  # manifests are small: read them first for a total
+    plan = [(run, _planned_parts(store, run)) for run in job.runs]  # manifests are small: read them first for a total
     todo = sum(p["rows"] for _, planned in plan if not isinstance(planned, PartFailed)
-               for p in planned[0] if p["path"] not in loaded)
+               for p in planned[0] if p["path"] not in loaded and quarantine.reason(held, p["path"]) is None)
     progress = Progress(f"{source}.{entity.name} scope={scope or '*'} load", todo or None, unit="lines")
     try:
         for run, planned in plan:
             try:
+                folder = run.manifest_path.rpartition("/")[0] + "/"
+                if folder in held:
+                    parts = None if isinstance(planned, PartFailed) else planned[0]
+                    result.quarantined += quarantine.skip_run(folder, parts, loaded, held[folder])
+                    continue
                 if isinstance(planned, PartFailed):
                     raise planned
                 parts, sweep = planned
+                if sweep is not None and any(quarantine.reason(held, p["path"]) is not None for p in parts):
+                    log.warning("%s: a deletion sweep with quarantined parts is not a complete listing; its other "
+                                "parts load as plain versions and the sweep is never applied", folder)
+                    sweep = None
                 checker.start_run(run.run_id)
                 for n, part in enumerate(parts):
                     if part["path"] in loaded:
                         result.skipped += 1
                         continue
+                    if (why := quarantine.reason(held, part["path"])) is not None:
+                        quarantine.skip_part(part["path"], why)
+                        result.quarantined += 1
+                        continue
                     if fast and len(memo) > VERSION_MEMO_LIMIT:
                         fast, memo = False, {}
-                    newest, fast = _load_part(conn, store, table, run, part, checker, result, fast, memo,
+                    job.current = part["path"]
+                    newest, fast = _load_part(conn, store, table, run, part, checker, result, fast, memo, tx,
                                               sweep=sweep, last=n == len(parts) - 1)
                     progress.add(part["rows"])
                     if fast:
                         memo.update(newest)
                 if sweep is not None and not parts:
-                    record_empty(conn, sweep)
+                    tx.begin()
+                    with conn.cursor() as cur:
+                        record_empty(cur, sweep)
+                    tx.done()
             except PartFailed as exc:
-                log.error("%s.%s scope=%s run %s failed, rest of the run not loaded: %s",
-                          source, entity.name, scope, run.run_id, exc)
-                failures.append(str(exc))
+                if tx.swap:
+                    raise
+                log.error("%s.%s scope=%s run %s failed, rest of the run not loaded: %s (if it can never load, "
+                          "set it aside: python -m load.quarantine --help)", source, entity.name, scope, run.run_id, exc)
+                job.failures.append(str(exc))
+    except (ConnectionLost, PartFailed):
+        raise
     except Exception as exc:  # a database or programming error: record it on the run row, then re-raise
+        if is_lost(conn):
+            raise ConnectionLost(f"the database connection was lost while loading {job.current or entity.name} "
+                                 f"({one_line(exc)}); rerun the load (the ledger makes that safe)") from exc
+        if tx.swap:
+            raise
         conn.rollback()
-        failures.append(f"{type(exc).__name__}: {exc}".strip())
-        _finish(conn, run_row, result, failures)
+        job.failures.append(f"{type(exc).__name__}: {exc}".strip())
+        _finish(conn, job, job.failures)
         raise
     finally:
         progress.close()
-    _finish(conn, run_row, result, failures)
-    return result
+    if not tx.swap:
+        _finish(conn, job, job.failures)
 
 
 def _planned_parts(store: Store, run: BronzeRun) -> tuple[list[dict], SweepRun | None] | PartFailed:
@@ -240,17 +293,23 @@ def _planned_parts(store: Store, run: BronzeRun) -> tuple[list[dict], SweepRun |
         return exc
 
 
-def _finish(conn, run_row: int, result: EntityResult, failures: list[str]) -> None:
+def _finish(conn, job: _Job, failures: list[str], *, commit: bool = True) -> None:
+    result = job.result
     result.status = "failed" if failures else "success"
     result.error = "; ".join(failures) or None
     with conn.cursor() as cur:
-        finish_run(cur, run_row, status=result.status, rows_in=result.rows_in, rows_out=result.rows_out,
+        finish_run(cur, job.run_row, status=result.status, rows_in=result.rows_in, rows_out=result.rows_out,
                    rows_rejected=result.rejected, error=result.error)
-    conn.commit()
+    if commit:
+        conn.commit()
+        _log_result(result)
+
+
+def _log_result(result: EntityResult) -> None:
     log.info("%s.%s scope=%s files=%d skipped=%d rows=%d loaded=%d duplicates=%d rejected=%d repaired=%d "
-             "load_id=%s status=%s", result.source, result.entity, result.scope or "*", result.files,
+             "quarantined=%d load_id=%s status=%s", result.source, result.entity, result.scope or "*", result.files,
              result.skipped, result.rows_in, result.rows_out, result.duplicates, result.rejected, result.repaired,
-             result.load_id, result.status)
+             result.quarantined, result.load_id, result.status)
 
 
 def _manifest_parts(store: Store, run: BronzeRun) -> tuple[list[dict], SweepRun | None]:
@@ -266,9 +325,9 @@ def _manifest_parts(store: Store, run: BronzeRun) -> tuple[list[dict], SweepRun 
 
 
 def _load_part(conn, store: Store, table, run: BronzeRun, part: dict, checker: LineChecker,
-               result: EntityResult, fast: bool, memo: dict[bytes, int], *, sweep: SweepRun | None = None,
-               last: bool = False) -> tuple[dict[bytes, int], bool]:
-    """One part, one transaction: stg rows + ledger row + rejected rows (+ a sweep's ids), or nothing.
+               result: EntityResult, fast: bool, memo: dict[bytes, int], tx: PartTx, *,
+               sweep: SweepRun | None = None, last: bool = False) -> tuple[dict[bytes, int], bool]:
+    """One part, one unit of work (tx): stg rows + ledger row + rejected rows (+ a sweep's ids), or nothing.
     Returns the part's newest line hash per record (for the memo) and whether the fast path still holds."""
     head = b"".join(checker.copy_field(v) + b"\t" for v in (run.scope, part["path"], str(result.load_id)))
     refused: dict[int, str] = {}  # line_no -> PostgreSQL's reason, for lines COPY refused
@@ -278,10 +337,11 @@ def _load_part(conn, store: Store, table, run: BronzeRun, part: dict, checker: L
     for _ in range(attempts):
         stream = PartStream(store, part["path"], head, checker, refused, memo if fast else None,
                             collect_ids=sweep is not None and sweep.listed_to_end)
+        tx.begin()
         try:
-            inserted = _copy(conn, table, stream, fast)
+            inserted = copy_part(conn, table, stream, fast, part["path"])
         except errors.UniqueViolation:
-            conn.rollback()
+            tx.undo()
             if not fast:
                 raise
             log.warning("%s: rows already in %s without a ledger row; merging instead", part["path"],
@@ -289,14 +349,14 @@ def _load_part(conn, store: Store, table, run: BronzeRun, part: dict, checker: L
             fast = False
             continue
         except psycopg2.DataError as exc:
-            conn.rollback()
+            tx.undo()
             line_no = stream.line_for_copy_error(exc)
             if line_no is None or line_no in refused or len(refused) >= MAX_DB_REJECTS:
                 raise
             refused[line_no] = exc.diag.message_primary or str(exc)
             continue
         except psycopg2.Error:
-            conn.rollback()
+            tx.undo()
             failure = stream.failure  # the read side failed; libpq only reports "error in .read() call"
             if isinstance(failure, (OSError, EOFError, zlib.error)):  # missing, truncated, not gzip
                 raise PartFailed(f"{part['path']}: unreadable ({type(failure).__name__}: {failure})") from failure
@@ -309,7 +369,7 @@ def _load_part(conn, store: Store, table, run: BronzeRun, part: dict, checker: L
     duplicates = stream.lines - inserted - sum(not r.is_repaired for r in stream.rejects)
     mismatch = stream.mismatch(part)
     if mismatch:
-        conn.rollback()
+        tx.undo()
         raise PartFailed(f"{part['path']}: does not match its manifest ({mismatch}); nothing of it was loaded")
     with conn.cursor() as cur:
         if stream.rejects:
@@ -322,7 +382,7 @@ def _load_part(conn, store: Store, table, run: BronzeRun, part: dict, checker: L
             "rows": stream.lines, "bytes": stream.raw_bytes, "rows_duplicate": duplicates})
         if sweep is not None:
             record_part(cur, sweep, stream.ids, stream.lines, last)
-    conn.commit()
+    tx.done()
     result.files += 1
     result.rows_in += stream.lines
     result.rows_out += inserted
@@ -330,19 +390,3 @@ def _load_part(conn, store: Store, table, run: BronzeRun, part: dict, checker: L
     result.rejected += sum(not r.is_repaired for r in stream.rejects)
     result.repaired += sum(r.is_repaired for r in stream.rejects)
     return stream.newest, fast
-
-
-def _copy(conn, table, stream: PartStream, fast: bool) -> int:
-    """COPY the part into the stg table (fast) or into a temp table merged by primary key; rows inserted."""
-    columns = sql.SQL(", ").join(map(sql.Identifier, COLUMNS))
-    target = table if fast else sql.Identifier("_load_part")
-    with conn.cursor() as cur:
-        if not fast:
-            cur.execute(sql.SQL("CREATE TEMP TABLE {} (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP")
-                        .format(target, table))
-        cur.copy_expert(sql.SQL("COPY {} ({}) FROM STDIN").format(target, columns).as_string(conn),
-                        stream, size=PartStream.CHUNK)
-        if fast:
-            return cur.rowcount
-        cur.execute(sql.SQL(_query("merge_part")).format(table=table, part=target))
-        return cur.rowcount

@@ -58,16 +58,16 @@ def record_part(cur, sweep: SweepRun, ids: list[bytes] | None, lines: int, last:
         cur.execute("CREATE TEMP TABLE _sweep_part_ids (record_id text NOT NULL) ON COMMIT DROP")
         cur.copy_expert("COPY _sweep_part_ids (record_id) FROM STDIN", io.BytesIO(b"\n".join(ids) + b"\n"))
         cur.execute(_query("sweep_ids"), {"scope": run.scope, "sweep_id": sweep_id})
+        cur.execute("DROP TABLE _sweep_part_ids")  # now, not at commit: a --rebuild loads many parts in one
     if last:
         cur.execute(_query("sweep_finish"), {**names, "sweep_id": sweep_id, "complete": sweep.listed_to_end})
 
 
-def record_empty(conn, sweep: SweepRun) -> None:
-    """A sweep run with no parts (the API listed nothing) in its own transaction, once."""
+def record_empty(cur, sweep: SweepRun) -> None:
+    """A sweep run with no parts (the API listed nothing), once, in the caller's transaction (which the
+    engine commits on its own, or with the entity's --rebuild)."""
     run = sweep.run
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM meta.sweeps WHERE source = %s AND scope = %s AND entity = %s AND run_id = %s",
-                    (run.source, run.scope, run.entity, run.run_id))
-        if cur.fetchone() is None:
-            record_part(cur, sweep, None, 0, last=True)
-    conn.commit()
+    cur.execute("SELECT 1 FROM meta.sweeps WHERE source = %s AND scope = %s AND entity = %s AND run_id = %s",
+                (run.source, run.scope, run.entity, run.run_id))
+    if cur.fetchone() is None:
+        record_part(cur, sweep, None, 0, last=True)

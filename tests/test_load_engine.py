@@ -78,7 +78,7 @@ def store(tmp_path):
 def empty_tables(db):
     """The module shares one database: each test starts from empty stg and meta tables."""
     with db.cursor() as cur:
-        cur.execute("TRUNCATE meta.loaded_files, meta.rejected_rows, meta.pipeline_runs, "
+        cur.execute("TRUNCATE meta.loaded_files, meta.rejected_rows, meta.pipeline_runs, meta.quarantined_parts, "
                     + ", ".join(f"stg_pipedrive.{e.stg_table}" for e in ENTITIES))
     db.commit()
 

@@ -11,7 +11,9 @@ lake. A run folder without _manifest.json is a crashed extract (loaders ignore i
 move, so the next run reads that data again). It warns when older than HEALTH_STUCK_MINUTES (60) and
 younger than HEALTH_INCOMPLETE_RUN_DAYS (7) and no daily run that could be writing it is in progress
 (lock 'daily_pipeline'); older ones are only counted. A complete run whose manifest parts are not all in
-meta.loaded_files after HEALTH_BACKLOG_HOURS (24) fails (a load that keeps failing or never runs).
+meta.loaded_files after HEALTH_BACKLOG_HOURS (24) fails (a load that keeps failing or never runs). A part
+or run an operator quarantined (meta.quarantined_parts, python -m load.quarantine) is not a backlog: it
+warns instead, every day until released, since its records are missing downstream.
 """
 from __future__ import annotations
 
@@ -68,6 +70,10 @@ def lake(ctx: Context) -> list[CheckRow]:
     rows = []
     for source in ctx.sources:
         loaded = {p for (p,) in ctx.query("lake_loaded", {"source": source})}
+        quarantined = ctx.query("lake_quarantined", {"source": source})
+        held = {path for *_x, path, _r in quarantined}
+        loaded |= held  # set aside on purpose: not a backlog, reported below
+        held_runs = tuple(path for *_x, path, _r in quarantined if path.endswith("/"))
         crashed, backlog, old, complete = {}, {}, 0, 0
         for run in run_dirs(ctx, source):
             age = ctx.ago(run.started) if run.started else float("inf")
@@ -78,7 +84,7 @@ def lake(ctx: Context) -> list[CheckRow]:
                     crashed.setdefault((run.scope, run.entity), []).append(run)
                 continue
             complete += 1
-            if any(p not in loaded for p in run.parts):
+            if any(p not in loaded for p in run.parts) and not run.path.startswith(held_runs):
                 with ctx.store.open(run.path + "_manifest.json") as f:
                     waiting = [p for p in json.load(f).get("parts", []) if p.get("path") not in loaded]
                 if waiting:
@@ -100,7 +106,19 @@ def lake(ctx: Context) -> list[CheckRow]:
                 f"run_id={first.run_id} ({hours(oldest)} old)", f"loaded within {lim.backlog_hours:g} h",
                 f"run python -m load.load_{source}_stg; if a part keeps failing its manifest check, the load's "
                 "error in meta.pipeline_runs says which" if late else ""))
-        if not crashed and not backlog:
+        by_entity: dict[tuple, list] = {}
+        for scope, entity, kind, path, reason in quarantined:
+            if ctx.scope in (None, scope):
+                by_entity.setdefault((scope, entity), []).append((kind, path, reason))
+        for (scope, entity), items in by_entity.items():
+            kind, path, reason = items[0]
+            rows.append(CheckRow(
+                "lake", source, scope, entity, "warn",
+                f"{len(items)} quarantined bronze {'object' if len(items) == 1 else 'objects'} not loaded, e.g. "
+                f"{kind} {path}: {reason}", "none quarantined",
+                f"their records are missing from stg and core until released: python -m load.quarantine --list; "
+                "restore the object from a copy, then --release it"))
+        if not crashed and not backlog and not by_entity:
             rows.append(CheckRow("lake", source, ctx.scope, None, "ok",
                                  f"{complete:,} complete runs, all loaded; no recent crashed run"
                                  + (f" ({old} older than {lim.incomplete_run_days:g} d ignored)" if old else ""),
