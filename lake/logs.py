@@ -52,6 +52,11 @@ class RedactSecrets(logging.Filter):
 _owner: Path | None = None
 
 
+def first_line(exc: BaseException) -> str:
+    """An error as the one line an operator reads: its message's first line (psycopg2 adds hints on more)."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
 def setup_logging(name: str, settings: Settings | None = None, *, level: int = logging.INFO,
                   log_file: str | None = None, own: bool = False) -> Path:
     """Configure the root logger for one entry point; returns the log file path.

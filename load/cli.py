@@ -20,11 +20,11 @@ import psycopg2
 
 from lake.db import connect
 from lake.entities import Entity, select
-from lake.logs import setup_logging
+from lake.logs import first_line, setup_logging
 from lake.migrate import MigrationError
 from lake.settings import SettingsError, get_settings
 from lake.store import open_store
-from load.copy_in import ConnectionLost, one_line
+from load.copy_in import ConnectionLost
 from load.engine import RebuildRefused, load_source
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def run_loader(name: str, source: str, entities: Sequence[Entity], argv: list[st
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
     except (psycopg2.Error, MigrationError) as exc:
-        log.error("%s: cannot prepare the database: %s", name, exc)
+        log.error("%s: cannot prepare the database: %s", name, first_line(exc))
         return 1
     try:
         results = []
@@ -79,7 +79,7 @@ def run_loader(name: str, source: str, entities: Sequence[Entity], argv: list[st
     except Exception as exc:
         if conn.closed:  # the session died between parts (lock, rebuild proof): no traceback, it says nothing more
             log.error("%s failed: the database connection was lost (%s); nothing uncommitted was kept, rerun the "
-                      "load", name, one_line(exc))
+                      "load", name, first_line(exc))
             return 1
         # store unreachable mid-way, or a bug: logged with its traceback, exit 1
         log.exception("%s: stopped by an error; rerunning resumes where it stopped", name)

@@ -28,6 +28,7 @@ from typing import Iterator
 import psycopg2
 from psycopg2 import sql
 
+from lake.logs import first_line
 from load.part_stream import PartStream
 
 log = logging.getLogger(__name__)
@@ -43,10 +44,6 @@ class ConnectionLost(Exception):
 def is_lost(conn) -> bool:
     """True when psycopg2 has marked the session broken or closed (conn.closed is 1 or 2)."""
     return bool(conn.closed)
-
-
-def one_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 class PartTx:
@@ -95,9 +92,9 @@ def copy_part(conn, table, stream: PartStream, fast: bool, path: str) -> int:
         except psycopg2.Error as exc:
             if not is_lost(conn):
                 for value in printed:  # not expected on a live session; never swallowed
-                    log.warning("psycopg2 reported during COPY of %s: %s", path, one_line(value))
+                    log.warning("psycopg2 reported during COPY of %s: %s", path, first_line(value))
                 raise
-            reasons = [one_line(e.__cause__ or e) for e in printed] + [one_line(exc)]
+            reasons = [first_line(e.__cause__ or e) for e in printed] + [first_line(exc)]
             raise ConnectionLost(f"the database connection was lost during COPY of {path} "
                                  f"({'; '.join(reasons)}); nothing of that part was committed, "
                                  "rerun the load") from exc

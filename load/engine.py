@@ -54,12 +54,13 @@ from psycopg2.extras import execute_values
 
 from lake.bronze import BronzeRun, complete_runs
 from lake.db import advisory_lock
+from lake.logs import first_line
 from lake.entities import Entity
 from lake.progress import Progress
 from lake.runs import finish_run, start_run
 from lake.store import Store
 from load import held as quarantine
-from load.copy_in import ConnectionLost, PartTx, copy_part, is_lost, one_line
+from load.copy_in import ConnectionLost, PartTx, copy_part, is_lost
 from load.lines import LineChecker
 from load.part_stream import PartStream
 from load.rebuild import RebuildRefused, forget, prove_rebuildable  # noqa: F401 (RebuildRefused: load.cli)
@@ -181,11 +182,11 @@ def _swap(conn, store: Store, table, jobs: list[_Job], scope: str | None) -> Non
     except Exception as exc:
         if is_lost(conn):
             raise ConnectionLost(f"the database connection was lost during the --rebuild of {source}.{entity.name} "
-                                 f"({one_line(exc)}); it was rolled back whole, its old stg rows, ledger and "
+                                 f"({first_line(exc)}); it was rolled back whole, its old stg rows, ledger and "
                                  "rejected rows are kept") from exc
         conn.rollback()
         why = (f"{exc} (a part that can never load: python -m load.quarantine, then rebuild)"
-               if isinstance(exc, PartFailed) else f"{type(exc).__name__}: {one_line(exc)}")
+               if isinstance(exc, PartFailed) else f"{type(exc).__name__}: {first_line(exc)}")
         for job in jobs:  # nothing of the reload stayed: counts back to zero, each row says why
             job.result = EntityResult(source, job.result.scope, entity.name, load_id=job.result.load_id)
             _finish(conn, job, [f"rebuild rolled back, the old stg rows, ledger and rejected rows are kept: {why}"])
@@ -271,7 +272,7 @@ def _load_job(conn, store: Store, table, job: _Job, tx: PartTx) -> None:
     except Exception as exc:  # a database or programming error: record it on the run row, then re-raise
         if is_lost(conn):
             raise ConnectionLost(f"the database connection was lost while loading {job.current or entity.name} "
-                                 f"({one_line(exc)}); rerun the load (the ledger makes that safe)") from exc
+                                 f"({first_line(exc)}); rerun the load (the ledger makes that safe)") from exc
         if tx.swap:
             raise
         conn.rollback()

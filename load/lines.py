@@ -154,12 +154,11 @@ class LineChecker:
         return b"%b\t%b\t%d\t%b\n" % (record_id, updated, line_no, line)
 
     def _updated_at(self, doc: dict, line_no: int, original: bytes, rejects: list[Reject]) -> bytes:
-        value = None
-        for name in self.fields:
-            value = doc.get(name)
-            if value:
-                break
-        if not value:
+        # The first version field that holds anything: 0 is epoch 0 (a version), and false, {} or [] are
+        # bad versions to record, not absent ones to skip for the next field.
+        name, value = next(((n, doc[n]) for n in self.fields if doc.get(n) is not None and doc[n] != ""),
+                           (None, None))
+        if name is None:
             return b"\\N"
         try:
             ts = parse_version(value)

@@ -40,12 +40,11 @@ import psycopg2
 
 from lake.bronze import complete_runs, entity_prefix
 from lake.db import connect
-from lake.logs import setup_logging
+from lake.logs import first_line, setup_logging
 from lake.migrate import MigrationError
 from lake.settings import SettingsError, get_settings
 from lake.sources import SOURCES, source_entities
 from lake.store import Store, open_store
-from load.copy_in import one_line
 
 log = logging.getLogger("load.quarantine")
 
@@ -233,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
     except (psycopg2.Error, MigrationError) as exc:
-        log.error("quarantine: cannot reach or prepare the database: %s", one_line(exc))
+        log.error("quarantine: cannot reach or prepare the database: %s", first_line(exc))
         return 1
     try:
         if args.list:
@@ -253,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         log.error("quarantine refused: %s", exc)
         return 2
     except (psycopg2.Error, OSError) as exc:
-        log.error("quarantine failed: %s: %s", type(exc).__name__, one_line(exc))
+        log.error("quarantine failed: %s: %s", type(exc).__name__, first_line(exc))
         return 1
     finally:
         conn.close()

@@ -18,7 +18,7 @@ import psycopg2
 
 from lake.db import connect
 from lake.entities import Entity, select
-from lake.logs import setup_logging
+from lake.logs import first_line, setup_logging
 from lake.migrate import MigrationError
 from lake.settings import SettingsError, get_settings
 from normalize.engine import normalize_source
@@ -50,7 +50,7 @@ def run_normalizer(name: str, source: str, entities: Sequence[Entity], argv: lis
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
     except (psycopg2.Error, MigrationError) as exc:
-        log.error("%s: cannot prepare the database: %s", name, exc)
+        log.error("%s: cannot prepare the database: %s", name, first_line(exc))
         return 1
     try:
         results = normalize_source(conn, source, chosen, full=args.full)

@@ -38,7 +38,7 @@ from lake.alerts import send_alerts
 from lake.bronze import read_watermark
 from lake.health import run_checks
 from lake.health.runs import abandon_dead_runs
-from lake.logs import prune_logs, release_logging, retention_days, setup_logging
+from lake.logs import first_line, prune_logs, release_logging, retention_days, setup_logging
 from lake.runs import finish_run, start_run
 from lake.settings import SettingsError, get_settings
 from lake.sources import SOURCES, configured, extractor, stage_mains
@@ -147,7 +147,7 @@ def health_and_alerts(settings) -> None:
         finally:
             conn.close()
     except Exception as exc:
-        log.error("health check could not run: %s: %s", type(exc).__name__, str(exc).strip().splitlines()[:1])
+        log.error("health check could not run: %s: %s", type(exc).__name__, first_line(exc))
         return
     log.info("health check:\n%s", as_table(fold_ok(rows), dt.datetime.now(dt.timezone.utc), None, total=rows))
     for line in send_alerts(rows, settings, title="daily pipeline"):

@@ -24,6 +24,7 @@ import psycopg2
 from extract.paging import pages
 from lake.db import connect
 from lake.http import HttpError
+from lake.logs import first_line
 from lake.migrate import MigrationError
 from lake.settings import SettingsError, get_settings
 from lake.sources import SOURCES, configured, extractor
@@ -60,7 +61,10 @@ def check_source(settings, source: str) -> str:
     entity = next(e for e in spec.entities if not e.incremental and not e.optional)
     results = []
     for scope in spec.scopes(settings):
-        session = spec.session_for(settings, scope)
+        try:
+            session = spec.session_for(settings, scope)
+        except ValueError as exc:  # a base URL that is not one is a setting to fix (2), not an outage (1)
+            raise SettingsError(str(exc)) from exc
         session.max_retries = 2
         first = next(iter(pages(entity, session, dict(entity.params))))
         results.append(f"scope {scope}: credentials accepted ({entity.name}: {len(first.records)} on the first page)")
@@ -92,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"FAIL {name}: {exc}")
             worst = max(worst, 2)
         except (psycopg2.Error, MigrationError, OSError, HttpError, StopIteration, ValueError) as exc:
-            print(f"FAIL {name}: {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}")
+            print(f"FAIL {name}: {type(exc).__name__}: {first_line(exc)}")
             worst = max(worst, 1)
     print("ready for the first scheduled run" if worst == 0 else "not ready: fix the FAIL lines above")
     return worst

@@ -17,7 +17,7 @@ import psycopg2
 
 from lake.db import connect
 from lake.migrate import MigrationError, apply_migrations
-from lake.logs import setup_logging
+from lake.logs import first_line, setup_logging
 from lake.settings import SettingsError, get_settings
 
 log = logging.getLogger("scripts.migrate")
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         log.error("configuration error: %s", exc)
         return 2
     except psycopg2.Error as exc:
-        log.error("cannot connect to the database: %s", str(exc).strip())
+        log.error("cannot connect to the database: %s", first_line(exc))
         return 1
     try:
         paths = apply_migrations(conn, dry_run=args.dry_run)
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         log.error("%s", exc)
         return 1
     except psycopg2.Error as exc:
-        log.error("migration bookkeeping failed: %s", str(exc).strip())
+        log.error("migration bookkeeping failed: %s", first_line(exc))
         return 1
     finally:
         conn.close()
