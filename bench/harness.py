@@ -1,5 +1,6 @@
 """What every source's benchmark shares: a throwaway database and lake, the steps as child processes, the raw
-COPY baseline, the checks after each step and the report. A source module declares a Bench and calls main().
+COPY baseline, the checks after each step and the report. A source module declares a Bench and calls main();
+bench/powerbi.py, which runs both sources at once, uses the parts (workspace, run, checkpoint, the bronze helpers).
 
 Data flow: bench/<source>.py Bench(generator, labels, tables) -> main(): CREATE DATABASE bench_<source>_<pid>,
            a temporary lake folder -> children: python -m bench.<source> --child bronze|copy|changes,
@@ -34,9 +35,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import psycopg2
 from psycopg2 import errors, sql
@@ -195,6 +197,33 @@ def run(key: str, label: str, args: list[str], env: dict, records: int) -> Step:
     return step
 
 
+def checkpoint(url: str) -> None:
+    """CHECKPOINT before a timed step, so that it does not pay for flushing the previous step's pages."""
+    try:
+        execute(url, "CHECKPOINT")
+    except errors.InsufficientPrivilege:
+        pass  # needs superuser or pg_checkpoint; without it the timings are only a little noisier
+
+
+@contextmanager
+def workspace(name: str, keep: bool) -> Iterator[tuple[str, dict]]:
+    """A throwaway database bench_<name>_<pid> on server_url() and a temporary lake folder; yields the
+    database's URL and the environment a stage child runs with. Both are removed afterwards unless keep."""
+    server, work = server_url(), Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
+    database = f"bench_{name}_{os.getpid()}"
+    env = {**os.environ, "DATABASE_URL": make_dsn(server, dbname=database), "LAKE_BACKEND": "local",
+           "LAKE_ROOT": str(work / "lake"), "LOG_DIR": str(work / "logs")}
+    execute(server, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+    try:
+        yield env["DATABASE_URL"], env
+    finally:
+        if keep:
+            print(f"bench: kept database {database} and lake {work / 'lake'}", file=sys.stderr)
+        else:
+            execute(server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))
+            shutil.rmtree(work, ignore_errors=True)
+
+
 @dataclass
 class Runner:
     """Runs a benchmark's steps against one database and lake, keeping the steps in order."""
@@ -210,10 +239,7 @@ class Runner:
 
     def timed(self, key: str, args: list[str], records: int, check, wanted: int) -> Step:
         """A CHECKPOINT, the step, then `check` (a count) must give `wanted`."""
-        try:
-            execute(self.url, "CHECKPOINT")
-        except errors.InsufficientPrivilege:
-            pass  # needs superuser or pg_checkpoint; without it the timings are only a little noisier
+        checkpoint(self.url)
         step = self.step(key, args, records)
         got = execute(self.url, check)
         if got != wanted:
@@ -288,21 +314,11 @@ def main(bench: Bench, argv: list[str] | None = None) -> int:
     if args.child:
         bench.write_bronze(args.child, args.records)
         return 0
-    server, work = server_url(), Path(tempfile.mkdtemp(prefix=f"bench-{bench.source}-"))
-    name = f"bench_{bench.source}_{os.getpid()}"
-    env = {**os.environ, "DATABASE_URL": make_dsn(server, dbname=name), "LAKE_BACKEND": "local",
-           "LAKE_ROOT": str(work / "lake"), "LOG_DIR": str(work / "logs")}
-    execute(server, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        steps = run_all(bench, args.records, env["DATABASE_URL"], env)
+        with workspace(bench.source, args.keep) as (url, env):
+            steps = run_all(bench, args.records, url, env)
     except BenchError as exc:
         print(f"bench failed: {exc}", file=sys.stderr)
         return 1
-    finally:
-        if args.keep:
-            print(f"bench: kept database {name} and lake {work / 'lake'}", file=sys.stderr)
-        else:
-            execute(server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-            shutil.rmtree(work, ignore_errors=True)
     report(steps)
     return 0

@@ -206,3 +206,29 @@ def test_a_new_field_adds_a_column_and_a_rename_keeps_it(pg):
     normalize(pg, "deals")
     assert one(pg, "SELECT region, region_2, region_2_currency FROM core.pd_deal_custom_fields WHERE deal_id = 1") == (
         "South", 12.5, "EUR")
+
+
+def test_every_summary_table_equals_its_recomputation_from_the_fact_after_runs_of_changes(demo):
+    """The aggregation tables (sql/45_core_powerbi) are kept by statement triggers as normalize writes: after
+    the demo's runs (inserts, updates, inferred members, deletions flagged) each must hold exactly what its
+    _rebuild() recomputes from the fact table."""
+    rebuilds = [r[0] for r in query(demo, "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = "
+                                          "p.pronamespace WHERE n.nspname = 'util' AND p.proname LIKE '%%_agg_%%_rebuild'")]
+    assert len(rebuilds) >= 4
+    with demo.cursor() as cur:
+        cur.execute("BEGIN")
+        try:  # the statements normalize sends, in every shape: updates that move rows between groups, deletes
+            cur.execute("UPDATE core.pd_deals SET status = 'won', won_at = updated_at, value = value + 1 "
+                        "WHERE deal_id % 3 = 0")
+            cur.execute("UPDATE core.zd_tickets SET status = 'solved', priority = NULL WHERE ticket_id % 4 = 0")
+            cur.execute("DELETE FROM core.pd_deals WHERE deal_id % 7 = 0")
+            cur.execute("DELETE FROM core.zd_tickets WHERE ticket_id % 5 = 0")
+            for rebuild in rebuilds:
+                table = sql.Identifier("core", rebuild.removesuffix("_rebuild"))
+                cur.execute(sql.SQL("SELECT * FROM {} AS t ORDER BY t::text").format(table))
+                kept = cur.fetchall()
+                cur.execute(sql.SQL("SELECT {}()").format(sql.Identifier("util", rebuild)))
+                cur.execute(sql.SQL("SELECT * FROM {} AS t ORDER BY t::text").format(table))
+                assert kept == cur.fetchall() and kept, rebuild
+        finally:
+            cur.execute("ROLLBACK")
