@@ -24,6 +24,7 @@ Rules (DESIGN.md §2, STYLE habit 5):
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from extract.paging import PagingError, pages
 from lake.bronze import CLOCK_SKEW, RunWriter, iso, read_watermark
 from lake.entities import Entity, select
 from lake.http import ApiSession, BudgetExhausted, FatalHttpError, HttpError, Unreachable
+from lake.logs import first_line
 from lake.progress import Progress
 from lake.settings import Settings, SettingsError
 from lake.store import Store, open_store
@@ -191,6 +193,8 @@ def extract_entity(*, store: Store, session: ApiSession, source: str, scope: str
         stopped = stopped_by(exc, result)
     except (HttpError, PagingError) as exc:
         stopped = stopped_by(exc, result)
+    except OSError as exc:  # the lake refused a write (read-only, full disk): this entity fails, in one line
+        return _lake_failed(writer, result, exc, before)
     except BaseException:
         writer.abort()
         raise
@@ -204,12 +208,26 @@ def extract_entity(*, store: Store, session: ApiSession, source: str, scope: str
     # a watermark in the future is no floor: a --since or --full-refresh run replaces it
     floor = None if before and _in_the_future(entity, before, started_at) else before
     after = _next_watermark(entity, floor, resume, newest, state, reached_end, started_at)
-    manifest = writer.commit(cursor_field=entity.cursor_field, watermark_kind=entity.watermark,
-                             watermark_from=before, watermark_to=after,
-                             mode="incremental" if (resume or since) else "full", stopped_reason=stopped)
+    try:
+        manifest = writer.commit(cursor_field=entity.cursor_field, watermark_kind=entity.watermark,
+                                 watermark_from=before, watermark_to=after,
+                                 mode="incremental" if (resume or since) else "full", stopped_reason=stopped)
+    except OSError as exc:
+        return _lake_failed(writer, result, exc, before)
     result.rows, result.run_id, result.watermark_after = manifest["rows"], manifest["run_id"], after
     log.info("%s.%s scope=%s status=%s pages=%d rows=%d watermark %s -> %s", source, entity.name, scope,
              result.status, result.pages, result.rows, _short(before), _short(after))
+    return result
+
+
+def _lake_failed(writer: RunWriter, result: EntityResult, exc: OSError, before: str | None) -> EntityResult:
+    """A lake that refuses writes fails the entity with one line; the run has no manifest, so no loader
+    reads it and the watermark stays: the next run reads the same data again."""
+    with contextlib.suppress(OSError):
+        writer.abort()
+    result.status, result.watermark_after = "failed", before
+    result.error = f"the lake refused a write ({type(exc).__name__}: {first_line(exc)}); nothing was published"
+    log.error("%s.%s scope=%s failed: %s", result.source, result.entity, result.scope, result.error)
     return result
 
 

@@ -219,3 +219,19 @@ def test_a_watermark_in_the_future_is_refused_loudly_and_since_repairs_it(pipedr
     newest = max(d["update_time"] for d in pipedrive_sim.truth("deals"))
     assert read_watermark(store, "pipedrive", "default", "deals") == newest  # the bad one is replaced
     assert pipedrive_bronze.run(settings, entity_names=["deals"])[0].status == "success"
+
+
+def test_a_lake_that_refuses_writes_fails_each_entity_in_one_line_and_publishes_nothing(pipedrive_sim, tmp_path,
+                                                                                        monkeypatch, caplog):
+    """bench.chaos: a full or read-only lake crashed the extract with a traceback and no result rows."""
+    from lake import bronze
+
+    def full(self):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(bronze.RunWriter, "_flush_part", full)
+    results = pipedrive_bronze.run(settings_for(pipedrive_sim, tmp_path))
+    assert results and {r.status for r in results} == {"failed"}
+    assert all("the lake refused a write" in r.error and "No space left" in r.error for r in results)
+    assert complete_runs(LocalStore(tmp_path / "lake"), "pipedrive") == []
+    assert read_watermark(LocalStore(tmp_path / "lake"), "pipedrive", "default", "deals") is None
+    assert not any(r.exc_info for r in caplog.records)
